@@ -1,0 +1,162 @@
+-- coderlite schema. Applied at start-up in one transaction; versioned with PRAGMA user_version
+-- (see src/db/migrate.rs). Conventions:
+--   * ids are lower-case hyphenated UUID text (api_keys.id is Coder's 10-char key id);
+--   * times are INTEGER microseconds since the Unix epoch, UTC; Go's zero time
+--     ('0001-01-01T00:00:00Z') is -62135596800000000 and means "never";
+--   * booleans are INTEGER 0/1; lists of role names are JSON arrays in TEXT.
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE organizations (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    display_name TEXT NOT NULL DEFAULT '',
+    description  TEXT NOT NULL DEFAULT '',
+    icon         TEXT NOT NULL DEFAULT '',
+    is_default   INTEGER NOT NULL DEFAULT 0,
+    deleted      INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX organizations_name_lower ON organizations (lower(name)) WHERE deleted = 0;
+CREATE UNIQUE INDEX organizations_one_default ON organizations (is_default) WHERE is_default = 1;
+
+CREATE TABLE users (
+    id                   TEXT PRIMARY KEY,
+    email                TEXT NOT NULL,
+    username             TEXT NOT NULL,
+    name                 TEXT NOT NULL DEFAULT '',
+    hashed_password      TEXT NOT NULL DEFAULT '',          -- argon2id PHC string; '' = no password
+    avatar_url           TEXT NOT NULL DEFAULT '',
+    status               TEXT NOT NULL DEFAULT 'dormant'
+                         CHECK (status IN ('active', 'dormant', 'suspended')),
+    login_type           TEXT NOT NULL DEFAULT 'password'
+                         CHECK (login_type IN ('password', 'github', 'oidc', 'token', 'none')),
+    rbac_roles           TEXT NOT NULL DEFAULT '[]',         -- site roles, JSON array
+    deleted              INTEGER NOT NULL DEFAULT 0,
+    is_system            INTEGER NOT NULL DEFAULT 0,
+    is_service_account   INTEGER NOT NULL DEFAULT 0,
+    github_com_user_id   INTEGER,
+    quiet_hours_schedule TEXT NOT NULL DEFAULT '',
+    theme_preference     TEXT NOT NULL DEFAULT '',
+    created_at           INTEGER NOT NULL,
+    updated_at           INTEGER NOT NULL,
+    last_seen_at         INTEGER NOT NULL DEFAULT -62135596800000000
+);
+-- Usernames and emails are unique among non-deleted users only (deleted ones become reusable).
+CREATE UNIQUE INDEX users_username_lower ON users (lower(username)) WHERE deleted = 0;
+CREATE UNIQUE INDEX users_email_lower ON users (lower(email)) WHERE deleted = 0 AND email <> '';
+
+CREATE TABLE organization_members (
+    organization_id TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    roles           TEXT NOT NULL DEFAULT '[]',              -- organization roles, JSON array
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX organization_members_user ON organization_members (user_id, organization_id);
+
+CREATE TABLE api_keys (
+    id               TEXT PRIMARY KEY,                       -- the 10-character public key id
+    hashed_secret    BLOB NOT NULL,                          -- SHA-256 of the 22-character secret
+    user_id          TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    login_type       TEXT NOT NULL,
+    lifetime_seconds INTEGER NOT NULL,
+    token_name       TEXT NOT NULL DEFAULT '',
+    scopes           TEXT NOT NULL DEFAULT '["all"]',
+    allow_list       TEXT NOT NULL DEFAULT '["*:*"]',
+    ip_address       TEXT NOT NULL DEFAULT '',
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    last_used        INTEGER NOT NULL,
+    expires_at       INTEGER NOT NULL
+);
+CREATE INDEX api_keys_user ON api_keys (user_id);
+CREATE UNIQUE INDEX api_keys_user_token_name ON api_keys (user_id, token_name) WHERE login_type = 'token';
+
+CREATE TABLE workspaces (
+    id              TEXT PRIMARY KEY,
+    owner_id        TEXT NOT NULL REFERENCES users (id),
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    name            TEXT NOT NULL,
+    deleted         INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    last_used_at    INTEGER NOT NULL
+);
+-- Also serves the AI-seat EXISTS: live workspaces of one owner.
+CREATE UNIQUE INDEX workspaces_owner_name_live ON workspaces (owner_id, lower(name)) WHERE deleted = 0;
+CREATE INDEX workspaces_org ON workspaces (organization_id);
+
+CREATE TABLE workspace_builds (
+    id           TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces (id),
+    build_number INTEGER NOT NULL,
+    transition   TEXT NOT NULL CHECK (transition IN ('start', 'stop', 'delete')),
+    initiator_id TEXT NOT NULL,
+    reason       TEXT NOT NULL DEFAULT 'initiator',
+    has_ai_task  INTEGER,                                    -- NULL: recorded before the column existed
+    job_id       TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    UNIQUE (workspace_id, build_number)
+);
+-- Partial index for the AI-seat EXISTS: only the (few) AI-task builds.
+CREATE INDEX workspace_builds_ai_task ON workspace_builds (workspace_id) WHERE has_ai_task = 1;
+
+CREATE TABLE aibridge_interceptions (
+    id           TEXT PRIMARY KEY,
+    initiator_id TEXT NOT NULL REFERENCES users (id),
+    provider     TEXT NOT NULL,
+    model        TEXT NOT NULL,
+    started_at   INTEGER NOT NULL,
+    ended_at     INTEGER,
+    metadata     TEXT,                                       -- JSON object or NULL
+    api_key_id   TEXT,
+    client       TEXT
+);
+CREATE INDEX aibridge_interceptions_initiator ON aibridge_interceptions (initiator_id, started_at);
+CREATE INDEX aibridge_interceptions_started ON aibridge_interceptions (started_at, id);
+
+CREATE TABLE audit_logs (
+    seq               INTEGER PRIMARY KEY,                   -- insertion order; the hash chain follows it
+    id                TEXT NOT NULL UNIQUE,
+    time              INTEGER NOT NULL,
+    user_id           TEXT NOT NULL,                         -- no FK: rows outlive users; nil UUID = system
+    organization_id   TEXT NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000',
+    ip                TEXT,
+    user_agent        TEXT,
+    resource_type     TEXT NOT NULL,
+    resource_id       TEXT NOT NULL,
+    resource_target   TEXT NOT NULL,
+    action            TEXT NOT NULL,
+    diff              TEXT NOT NULL DEFAULT '{}',
+    status_code       INTEGER NOT NULL,
+    additional_fields TEXT NOT NULL DEFAULT '{}',
+    request_id        TEXT NOT NULL,
+    resource_icon     TEXT NOT NULL DEFAULT '',
+    -- Denormalised at write time so the build_reason filter needs no join:
+    -- the build's reason for workspace_build rows, build #1's for workspace create rows.
+    build_reason      TEXT,
+    prev_hash         TEXT,                                  -- tamper-evidence chain (hex SHA-256)
+    hash              TEXT
+);
+CREATE INDEX audit_logs_time ON audit_logs (time, id);
+CREATE INDEX audit_logs_user_time ON audit_logs (user_id, time, id);
+CREATE INDEX audit_logs_type_action_time ON audit_logs (resource_type, action, time, id);
+CREATE INDEX audit_logs_action_time ON audit_logs (action, time, id);
+CREATE INDEX audit_logs_org_time ON audit_logs (organization_id, time, id);
+CREATE INDEX audit_logs_resource_id ON audit_logs (resource_id);
+CREATE INDEX audit_logs_request_id ON audit_logs (request_id);
+CREATE INDEX audit_logs_target_time ON audit_logs (resource_target COLLATE NOCASE, time, id);
+CREATE INDEX audit_logs_build_reason_time ON audit_logs (build_reason, time, id) WHERE build_reason IS NOT NULL;
+
+-- The audit log is append-only: rows are never edited in place (retention deletes whole rows).
+CREATE TRIGGER audit_logs_append_only BEFORE UPDATE ON audit_logs
+BEGIN
+    SELECT RAISE(ABORT, 'audit_logs rows are append-only');
+END;

@@ -1,0 +1,254 @@
+//! Sessions: first user, password login, logout, auth methods.
+
+use crate::accounts::{self, OwnerInput};
+use crate::audit::{self, AuditRecord};
+use crate::auth::caller::SESSION_COOKIE;
+use crate::auth::{password, token, Caller};
+use crate::error::{ApiError, ApiResult, Validation};
+use crate::request_meta::RequestMeta;
+use crate::state::AppState;
+use crate::store;
+use crate::store::api_keys::ApiKeyRow;
+use crate::timefmt::now_micros;
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::{web, HttpResponse};
+use rusqlite::Connection;
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/users/first", web::get().to(get_first_user))
+        .route("/users/first", web::post().to(post_first_user))
+        .route("/users/login", web::post().to(login))
+        .route("/users/logout", web::post().to(logout))
+        .route("/users/authmethods", web::get().to(auth_methods));
+}
+
+async fn get_first_user(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let n = state
+        .db
+        .read(|c| Ok(store::users::count_humans(c)?))
+        .await?;
+    if n == 0 {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "The initial user has not been created!",
+        ));
+    }
+    Ok(crate::json::ok(
+        &json!({"message": "The initial user has already been created!"}),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CreateFirstUserRequest {
+    email: Option<String>,
+    username: Option<String>,
+    name: Option<String>,
+    password: Option<String>,
+}
+
+async fn post_first_user(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: web::Json<CreateFirstUserRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let (email, username, name, pass) = (
+        b.email.unwrap_or_default(),
+        b.username.unwrap_or_default(),
+        b.name.unwrap_or_default(),
+        b.password.unwrap_or_default(),
+    );
+    let exists = state
+        .db
+        .read(|c| Ok(store::users::count_humans(c)? > 0))
+        .await?;
+    if exists {
+        return Err(ApiError::conflict(
+            "The initial user has already been created.",
+        ));
+    }
+    let input = OwnerInput {
+        email: &email,
+        username: &username,
+        name: &name,
+        password: &pass,
+    };
+    accounts::validate_owner_input(&input)?;
+    let hashed = web::block(move || password::hash(&pass))
+        .await?
+        .map_err(ApiError::internal)?;
+    let (user_id, org_id) = state
+        .db
+        .write(move |tx| {
+            if store::users::count_humans(tx)? > 0 {
+                return Err(ApiError::conflict(
+                    "The initial user has already been created.",
+                ));
+            }
+            let input = OwnerInput {
+                email: &email,
+                username: &username,
+                name: &name,
+                password: "",
+            };
+            accounts::insert_owner(tx, &meta, &input, &hashed)
+        })
+        .await?;
+    Ok(crate::json::created(
+        &json!({"user_id": user_id, "organization_id": org_id}),
+    ))
+}
+
+/// Inserts a new API key row and returns the full token. Shared by login and `POST /keys`.
+pub fn insert_key(
+    conn: &Connection,
+    user_id: &str,
+    login_type: &str,
+    lifetime_secs: i64,
+    token_name: &str,
+    ip: &str,
+) -> rusqlite::Result<(ApiKeyRow, String)> {
+    let (id, secret, full) = token::generate();
+    let now = now_micros();
+    let row = ApiKeyRow {
+        id,
+        hashed_secret: token::hash_secret(&secret),
+        user_id: user_id.to_string(),
+        login_type: login_type.to_string(),
+        lifetime_seconds: lifetime_secs,
+        token_name: token_name.to_string(),
+        scopes: "[\"all\"]".into(),
+        ip_address: ip.to_string(),
+        created_at: now,
+        updated_at: now,
+        last_used: now,
+        expires_at: now + lifetime_secs * 1_000_000,
+    };
+    store::api_keys::insert(conn, &row)?;
+    Ok((row, full))
+}
+
+pub fn session_cookie(value: &str, max_age_secs: i64, secure: bool) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, value.to_string())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(CookieDuration::seconds(max_age_secs))
+        .finish()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginRequest {
+    email: Option<String>,
+    password: Option<String>,
+}
+
+async fn login(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: web::Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let (email, pass) = (b.email.unwrap_or_default(), b.password.unwrap_or_default());
+    let mut v = Vec::new();
+    if email.is_empty() {
+        v.push(Validation::required("email"));
+    } else if !accounts::validate_email(&email) {
+        v.push(Validation::new(
+            "email",
+            format!("Validation failed for tag \"email\" with value: {email:?}"),
+        ));
+    }
+    if pass.is_empty() {
+        v.push(Validation::required("password"));
+    }
+    if !v.is_empty() {
+        return Err(ApiError::validation_failed(v));
+    }
+    let lookup_email = email.clone();
+    let creds = state
+        .db
+        .read(move |c| Ok(store::users::credentials_by_email(c, &lookup_email)?))
+        .await?;
+    let stored_hash = creds.as_ref().map(|c| c.1.clone()).unwrap_or_default();
+    let ok = web::block(move || password::verify(&pass, &stored_hash)).await?;
+    let Some((user_id, _, status, login_type)) = creds else {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "Incorrect email or password.",
+        ));
+    };
+    let lifetime = state.config.session_lifetime_secs;
+    let ip = meta.ip.clone().unwrap_or_default();
+    let rec = AuditRecord::new(&user_id, "login", "api_key").resource(&user_id, "");
+    let token = audit::audited(&state.db, meta, rec, move |tx, _rec| {
+        if !ok {
+            return Err(ApiError::new(actix_web::http::StatusCode::UNAUTHORIZED, "Incorrect email or password."));
+        }
+        if login_type != "password" {
+            return Err(ApiError::forbidden_msg(format!(
+                "Incorrect login type, attempting to use \"password\" but user is of login type \"{login_type}\""
+            )));
+        }
+        if status == "suspended" {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNAUTHORIZED,
+                "Your account is suspended. Contact an admin to reactivate your account.",
+            ));
+        }
+        if status == "dormant" {
+            tx.execute(
+                "UPDATE users SET status = 'active', updated_at = ?2 WHERE id = ?1",
+                rusqlite::params![user_id, now_micros()],
+            )?;
+        }
+        let (_, full) = insert_key(tx, &user_id, "password", lifetime, "", &ip)?;
+        Ok(full)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .cookie(session_cookie(
+            &token,
+            lifetime,
+            state.config.secure_cookies,
+        ))
+        .content_type("application/json; charset=utf-8")
+        .body(crate::json::to_coder_json(&json!({"session_token": token}))))
+}
+
+async fn logout(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    caller: Caller,
+) -> ApiResult<HttpResponse> {
+    let key_id = caller.key_id.clone();
+    let rec =
+        AuditRecord::new(caller.user_id(), "logout", "api_key").resource(caller.user_id(), "");
+    audit::audited(&state.db, meta, rec, move |tx, _| {
+        store::api_keys::delete(tx, &key_id)?;
+        Ok(())
+    })
+    .await?;
+    let mut gone = session_cookie("", 0, state.config.secure_cookies);
+    gone.make_removal();
+    Ok(HttpResponse::Ok()
+        .cookie(gone)
+        .content_type("application/json; charset=utf-8")
+        .body(crate::json::to_coder_json(
+            &json!({"message": "Logged out!"}),
+        )))
+}
+
+async fn auth_methods() -> HttpResponse {
+    crate::json::ok(&json!({
+        "terms_of_service_url": "",
+        "password": {"enabled": true},
+        "github": {"enabled": false, "default_provider_configured": false},
+        "oidc": {"enabled": false, "signInText": "", "iconUrl": ""}
+    }))
+}

@@ -1,0 +1,29 @@
+//! Thin HTTP handlers, one file per area. Each checks permission through `rbac`, runs one
+//! transaction through `db`/`audit`, and serialises a `model` type.
+
+pub mod auth;
+pub mod buildinfo;
+pub mod extract;
+pub mod params;
+pub mod users;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+
+/// Registers every `/api/v2` route. Order matters where literal segments share a prefix with
+/// parameters: `/users/first`, `/users/login`, `/users/roles` ... come before `/users/{user}`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v2")
+            .configure(buildinfo::routes)
+            .configure(auth::routes)
+            .configure(users::routes)
+            .default_service(web::to(route_not_found)),
+    );
+}
+
+async fn route_not_found(_req: HttpRequest) -> HttpResponse {
+    crate::json::respond(
+        actix_web::http::StatusCode::NOT_FOUND,
+        &serde_json::json!({"message": "Route not found."}),
+    )
+}

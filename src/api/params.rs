@@ -1,0 +1,37 @@
+//! Path parameters shared by many routes: `{user}` and `{organization}`.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::model::Organization;
+use crate::store;
+use rusqlite::Connection;
+
+/// `{user}`: `me`, a UUID, or a username (case-insensitive), non-deleted. Coder answers 400
+/// for a user that does not exist.
+pub fn resolve_user(conn: &Connection, caller: &Caller, value: &str) -> ApiResult<String> {
+    if value == "me" {
+        return Ok(caller.user_id().to_string());
+    }
+    store::users::resolve_id(conn, value)?.ok_or_else(|| user_not_found(value))
+}
+
+pub fn user_not_found(value: &str) -> ApiError {
+    ApiError::bad_request("\"user\" must be an existing uuid or username.")
+        .detail(format!("queried user={value:?}"))
+}
+
+/// `{organization}`: `default`, a UUID or a name; 404 when missing or not readable.
+pub fn resolve_org(conn: &Connection, caller: &Caller, value: &str) -> ApiResult<Organization> {
+    match store::orgs::resolve(conn, value)? {
+        Some(org) if caller.subject.can_read_org(&org.id) => Ok(org),
+        _ => Err(org_not_found(value)),
+    }
+}
+
+pub fn org_not_found(value: &str) -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        format!("Organization {value:?} not found."),
+    )
+    .detail("Provide either the organization id or name.")
+}

@@ -1,0 +1,128 @@
+//! The audit recorder. Every state change writes its row in the same transaction as the change
+//! (`audited`), and a failed attempt by an authenticated caller is recorded afterwards with an
+//! empty diff and the error's status code, as Coder does.
+
+pub mod diff;
+pub mod fields;
+
+use crate::db::{write_tx, Db};
+use crate::error::ApiResult;
+use crate::model::NIL_UUID;
+use crate::request_meta::RequestMeta;
+use rusqlite::{params, Connection, Transaction};
+use serde_json::{Map, Value};
+
+/// One audit row as a handler describes it; `time`, `id`, ip, user agent and request id are
+/// filled in by the recorder.
+#[derive(Debug, Clone)]
+pub struct AuditRecord {
+    /// The actor; the nil UUID for coderlite itself.
+    pub user_id: String,
+    pub action: &'static str,
+    pub resource_type: &'static str,
+    pub resource_id: String,
+    pub resource_target: String,
+    pub organization_id: String,
+    pub diff: Map<String, Value>,
+    pub additional_fields: Value,
+    pub resource_icon: String,
+    pub build_reason: Option<String>,
+    pub status_code: u16,
+}
+
+impl AuditRecord {
+    pub fn new(user_id: &str, action: &'static str, resource_type: &'static str) -> Self {
+        AuditRecord {
+            user_id: user_id.to_string(),
+            action,
+            resource_type,
+            resource_id: NIL_UUID.to_string(),
+            resource_target: String::new(),
+            organization_id: NIL_UUID.to_string(),
+            diff: Map::new(),
+            additional_fields: Value::Object(Map::new()),
+            resource_icon: String::new(),
+            build_reason: None,
+            status_code: 200,
+        }
+    }
+
+    pub fn resource(mut self, id: &str, target: &str) -> Self {
+        self.resource_id = id.to_string();
+        self.resource_target = target.to_string();
+        self
+    }
+
+    pub fn org(mut self, organization_id: &str) -> Self {
+        self.organization_id = organization_id.to_string();
+        self
+    }
+}
+
+/// Inserts one row; returns its id. The single place audit rows are written from requests.
+pub fn insert(
+    conn: &Connection,
+    meta: &RequestMeta,
+    rec: &AuditRecord,
+) -> rusqlite::Result<String> {
+    let id = crate::model::new_uuid();
+    let now = crate::timefmt::now_micros();
+    conn.prepare_cached(
+        "INSERT INTO audit_logs (id, time, user_id, organization_id, ip, user_agent, resource_type, \
+         resource_id, resource_target, action, diff, status_code, additional_fields, request_id, \
+         resource_icon, build_reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        id,
+        now,
+        rec.user_id,
+        rec.organization_id,
+        meta.ip,
+        meta.user_agent,
+        rec.resource_type,
+        rec.resource_id,
+        rec.resource_target,
+        rec.action,
+        Value::Object(rec.diff.clone()).to_string(),
+        rec.status_code,
+        rec.additional_fields.to_string(),
+        meta.request_id,
+        rec.resource_icon,
+        rec.build_reason,
+    ])?;
+    Ok(id)
+}
+
+/// Runs a change and its audit row in one writer transaction. `f` fills in the record
+/// (resource id, target, diff) as it learns them. When `f` fails with a status ≥ 400, the
+/// change is rolled back and the attempt is recorded with an empty diff and that status.
+pub async fn audited<T, F>(db: &Db, meta: RequestMeta, rec: AuditRecord, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Transaction, &mut AuditRecord) -> ApiResult<T> + Send + 'static,
+{
+    let db = db.clone();
+    actix_web::web::block(move || {
+        let mut conn = db.writer_blocking()?;
+        let mut rec = rec;
+        let result = write_tx(&mut conn, |tx| {
+            let out = f(tx, &mut rec)?;
+            insert(tx, &meta, &rec)?;
+            Ok(out)
+        });
+        if let Err(e) = &result {
+            rec.status_code = e.status.as_u16();
+            rec.diff = Map::new();
+            if let Err(e2) = write_tx(&mut conn, |tx| Ok(insert(tx, &meta, &rec)?)) {
+                log::error!(
+                    "could not record failed {} {}: {e2}",
+                    rec.action,
+                    rec.resource_type
+                );
+            }
+        }
+        result
+    })
+    .await?
+}

@@ -1,0 +1,226 @@
+//! The `Caller` extractor: finds the session token (cookie, query parameter, header — Coder's
+//! precedence), verifies it, loads the user and its roles, and keeps last-used bookkeeping.
+
+use super::token;
+use crate::error::{ApiError, ApiResult};
+use crate::rbac::Subject;
+use crate::state::AppState;
+use crate::store;
+use crate::timefmt;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use rusqlite::{params, Connection};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+pub const SESSION_COOKIE: &str = "coder_session_token";
+pub const SESSION_HEADER: &str = "Coder-Session-Token";
+
+/// Bookkeeping (last_used, last_seen_at) is written at most this often per key.
+const TOUCH_INTERVAL_MICROS: i64 = 3_600_000_000;
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub subject: Subject,
+    pub username: String,
+    pub email: String,
+    pub key_id: String,
+    pub login_type: String,
+}
+
+impl Caller {
+    pub fn user_id(&self) -> &str {
+        &self.subject.user_id
+    }
+}
+
+/// `Some(Caller)` when a valid session was presented, `None` when no token at all was sent.
+/// A token that is present but invalid still answers 401.
+pub struct MaybeCaller(pub Option<Caller>);
+
+/// The raw token from the request, in Coder's precedence order.
+pub fn token_from_request(req: &HttpRequest) -> Option<String> {
+    if let Some(c) = req.cookie(SESSION_COOKIE) {
+        if !c.value().is_empty() {
+            return Some(c.value().to_string());
+        }
+    }
+    if let Ok(q) = web::Query::<Vec<(String, String)>>::from_query(req.query_string()) {
+        if let Some((_, v)) = q.iter().find(|(k, _)| k == SESSION_COOKIE) {
+            if !v.is_empty() {
+                return Some(v.clone());
+            }
+        }
+    }
+    req.headers()
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// Go's `time.Time.String()` layout, used in Coder's "API key expired" detail.
+fn go_time_string(micros: i64) -> String {
+    let t = timefmt::from_micros(micros);
+    let mut s = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    if t.microsecond() != 0 {
+        s.push('.');
+        s.push_str(format!("{:06}", t.microsecond()).trim_end_matches('0'));
+    }
+    s.push_str(" +0000 UTC");
+    s
+}
+
+struct Loaded {
+    caller: Caller,
+    status: String,
+    needs_touch: Option<i64>, // new expiry when bookkeeping is due
+}
+
+fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
+    let (id, secret) = token::split(token)
+        .map_err(|e| ApiError::unauthorized(format!("Invalid API key format: {e}")))?;
+    let key = store::api_keys::get(conn, id)?
+        .ok_or_else(|| ApiError::unauthorized("API key is invalid."))?;
+    if !token::secret_matches(secret, &key.hashed_secret) {
+        return Err(ApiError::unauthorized("API key secret is invalid."));
+    }
+    if key.expires_at <= now {
+        return Err(ApiError::unauthorized(format!(
+            "API key expired at \"{}\".",
+            go_time_string(key.expires_at)
+        )));
+    }
+    let row = conn
+        .prepare_cached(
+            "SELECT username, email, status, rbac_roles FROM users WHERE id = ?1 AND deleted = 0",
+        )?
+        .query_row(params![key.user_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        });
+    let (username, email, status, roles) = match row {
+        Ok(v) => v,
+        Err(rusqlite::Error::QueryReturnedNoRows) => {
+            return Err(ApiError::unauthorized("API key is invalid."))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if status == "suspended" {
+        return Err(ApiError::unauthorized(format!(
+            "User is not active (status = \"{status}\"). Contact an admin to reactivate your account."
+        )));
+    }
+    let mut org_roles = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT organization_id, roles FROM organization_members WHERE user_id = ?1",
+    )?;
+    let rows = stmt.query_map(params![key.user_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (org, roles) = row?;
+        org_roles.insert(org, store::json_list(&roles));
+    }
+    let needs_touch = if now - key.last_used >= TOUCH_INTERVAL_MICROS || status == "dormant" {
+        let lifetime = key.lifetime_seconds * 1_000_000;
+        // Sessions slide; long-lived tokens keep their expiry.
+        let expiry = if key.login_type != "token"
+            && key.expires_at - now <= lifetime - TOUCH_INTERVAL_MICROS
+        {
+            now + lifetime
+        } else {
+            key.expires_at
+        };
+        Some(expiry)
+    } else {
+        None
+    };
+    Ok(Loaded {
+        caller: Caller {
+            subject: Subject {
+                user_id: key.user_id.clone(),
+                site_roles: store::json_list(&roles),
+                org_roles,
+            },
+            username,
+            email,
+            key_id: key.id,
+            login_type: key.login_type,
+        },
+        status,
+        needs_touch,
+    })
+}
+
+async fn authenticate(req: HttpRequest) -> ApiResult<Option<Caller>> {
+    let Some(token) = token_from_request(&req) else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("app state missing"))?
+        .clone();
+    let now = timefmt::now_micros();
+    let loaded = state.db.read(move |conn| load(conn, &token, now)).await?;
+    if let Some(expiry) = loaded.needs_touch {
+        let ip = crate::request_meta::peer_ip(&req).unwrap_or_default();
+        let key_id = loaded.caller.key_id.clone();
+        let user_id = loaded.caller.subject.user_id.clone();
+        let dormant = loaded.status == "dormant";
+        state
+            .db
+            .write(move |tx| {
+                store::api_keys::touch(tx, &key_id, now, &ip, expiry)?;
+                tx.execute(
+                    "UPDATE users SET last_seen_at = ?2, status = CASE WHEN ?3 THEN 'active' ELSE status END \
+                     WHERE id = ?1",
+                    params![user_id, now, dormant],
+                )?;
+                Ok(())
+            })
+            .await?;
+    }
+    Ok(Some(loaded.caller))
+}
+
+const NO_TOKEN_DETAIL: &str = "Cookie \"coder_session_token\" or query parameter must be provided.";
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let caller = authenticate(req.clone())
+                .await?
+                .ok_or_else(|| ApiError::unauthorized(NO_TOKEN_DETAIL))?;
+            req.extensions_mut().insert(caller.clone());
+            Ok(caller)
+        })
+    }
+}
+
+impl FromRequest for MaybeCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeCaller(authenticate(req).await?)) })
+    }
+}

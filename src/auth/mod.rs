@@ -1,0 +1,7 @@
+//! Authentication: token format and hashing, password hashing, and the `Caller` extractor.
+
+pub mod caller;
+pub mod password;
+pub mod token;
+
+pub use caller::{Caller, MaybeCaller};

@@ -1,0 +1,31 @@
+//! Subcommands other than `server`.
+
+use crate::accounts::{self, OwnerInput};
+use crate::config::Synchronous;
+use crate::request_meta::RequestMeta;
+use std::path::Path;
+
+/// `coderlite create-admin-user`: adds an owner to any existing (or new) database.
+pub fn create_admin_user(
+    db: &Path,
+    username: &str,
+    email: &str,
+    password: &str,
+) -> Result<(), String> {
+    let input = OwnerInput {
+        email,
+        username,
+        name: "",
+        password,
+    };
+    accounts::validate_owner_input(&input).map_err(|e| crate::describe(&e))?;
+    let hashed = crate::auth::password::hash(password)?;
+    let state = crate::db::Db::open(db, Synchronous::Full, 1)?;
+    let mut conn = state.writer_blocking().map_err(|e| e.to_string())?;
+    let (id, _) = crate::db::write_tx(&mut conn, |tx| {
+        accounts::insert_owner(tx, &RequestMeta::system(), &input, &hashed)
+    })
+    .map_err(|e| crate::describe(&e))?;
+    println!("Created owner {username} ({id}) in {}", db.display());
+    Ok(())
+}

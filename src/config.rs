@@ -1,0 +1,92 @@
+//! `coderlite server` configuration: every flag is also a `CODERLITE_*` environment variable.
+
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Synchronous {
+    /// Every acknowledged write survives power loss (SQLite `synchronous=FULL`).
+    Full,
+    /// Faster commits; a power loss may drop the last transactions (never corrupts).
+    Normal,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServerConfig {
+    /// SQLite database file (created when missing).
+    #[arg(long, env = "CODERLITE_DB", default_value = "./coderlite.db")]
+    pub db: PathBuf,
+
+    /// Address to listen on.
+    #[arg(long, env = "CODERLITE_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: String,
+
+    /// SQLite durability: `full` (default) or `normal`.
+    #[arg(long, env = "CODERLITE_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Full)]
+    pub synchronous: Synchronous,
+
+    /// Number of read-only database connections.
+    #[arg(long, env = "CODERLITE_READ_POOL_SIZE", default_value_t = 8)]
+    pub read_pool_size: u32,
+
+    /// Number of HTTP worker threads (default: one per CPU).
+    #[arg(long, env = "CODERLITE_WORKERS")]
+    pub workers: Option<usize>,
+
+    /// On an empty database: the first owner's email (with username and password).
+    #[arg(long, env = "CODERLITE_FIRST_USER_EMAIL")]
+    pub first_user_email: Option<String>,
+
+    /// On an empty database: the first owner's username.
+    #[arg(long, env = "CODERLITE_FIRST_USER_USERNAME")]
+    pub first_user_username: Option<String>,
+
+    /// On an empty database: the first owner's password.
+    #[arg(long, env = "CODERLITE_FIRST_USER_PASSWORD", hide_env_values = true)]
+    pub first_user_password: Option<String>,
+
+    /// Lifetime of browser/password sessions, in seconds (sliding).
+    #[arg(long, env = "CODERLITE_SESSION_LIFETIME", default_value_t = 86_400)]
+    pub session_lifetime_secs: i64,
+
+    /// Largest lifetime a long-lived API token may ask for, in seconds (default 30 days).
+    #[arg(
+        long,
+        env = "CODERLITE_MAX_TOKEN_LIFETIME",
+        default_value_t = 2_592_000
+    )]
+    pub max_token_lifetime_secs: i64,
+
+    /// Mark the session cookie `Secure` (set when serving behind TLS).
+    #[arg(long, env = "CODERLITE_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// Cap audit `count` like Coder (e.g. 2000); 0 = exact counts (default).
+    #[arg(long, env = "CODERLITE_AUDIT_COUNT_CAP", default_value_t = 0)]
+    pub audit_count_cap: i64,
+
+    /// Licensed AI-governance seats (`ai_governance_user_limit`); 0 = not entitled.
+    #[arg(long, env = "CODERLITE_AI_SEAT_LIMIT", default_value_t = 0)]
+    pub ai_seat_limit: i64,
+}
+
+impl ServerConfig {
+    /// A configuration for tests and embedding: the given database, everything else default.
+    pub fn for_db(db: impl Into<PathBuf>) -> Self {
+        ServerConfig {
+            db: db.into(),
+            listen: "127.0.0.1:0".into(),
+            synchronous: Synchronous::Normal,
+            read_pool_size: 4,
+            workers: Some(2),
+            first_user_email: None,
+            first_user_username: None,
+            first_user_password: None,
+            session_lifetime_secs: 86_400,
+            max_token_lifetime_secs: 2_592_000,
+            secure_cookies: false,
+            audit_count_cap: 0,
+            ai_seat_limit: 0,
+        }
+    }
+}

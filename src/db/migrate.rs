@@ -1,0 +1,52 @@
+//! Applies `schema.sql` to a new database in one transaction and records the version in
+//! `PRAGMA user_version`. A database written by a newer coderlite is refused untouched.
+
+use rusqlite::Connection;
+
+pub const SCHEMA: &str = include_str!("../../schema.sql");
+/// Bump with every schema change and add a step to `MIGRATIONS`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Steps from version N-1 to N (index 0 = from 1 to 2). Empty: version 1 is the first release.
+const MIGRATIONS: &[&str] = &[];
+
+pub fn migrate(conn: &mut Connection) -> Result<(), String> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| format!("cannot read schema version: {e}"))?;
+    if version > SCHEMA_VERSION {
+        return Err(format!(
+            "the database was written by a newer coderlite (schema version {version}; this build knows up to {SCHEMA_VERSION}). Refusing to open it; upgrade coderlite."
+        ));
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)
+        .map_err(|e| format!("cannot start migration: {e}"))?;
+    if version == 0 {
+        let has_tables: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| e.to_string())?;
+        if has_tables > 0 {
+            return Err("the database file holds tables but no coderlite schema version; refusing to touch it".into());
+        }
+        tx.execute_batch(SCHEMA)
+            .map_err(|e| format!("cannot apply schema: {e}"))?;
+    } else {
+        for (i, step) in MIGRATIONS.iter().enumerate().skip((version - 1) as usize) {
+            tx.execute_batch(step)
+                .map_err(|e| format!("migration to version {} failed: {e}", i + 2))?;
+        }
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .map_err(|e| e.to_string())?;
+    tx.commit()
+        .map_err(|e| format!("cannot commit schema: {e}"))?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+use clap::{Parser, Subcommand};
+use coderlite::config::ServerConfig;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// coderlite — Coder's users, organizations, audit-log and AI-seat API on one SQLite file.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (API under /api/v2, web UI at /).
+    Server(ServerConfig),
+    /// Add an owner to an existing database without the server running.
+    CreateAdminUser {
+        /// SQLite database file.
+        #[arg(long, env = "CODERLITE_DB", default_value = "./coderlite.db")]
+        db: PathBuf,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        /// The new owner's password (or CODERLITE_ADMIN_PASSWORD).
+        #[arg(long, env = "CODERLITE_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Server(config) => run_server(config),
+        Command::CreateAdminUser {
+            db,
+            username,
+            email,
+            password,
+        } => coderlite::cli::create_admin_user(&db, &username, &email, &password),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_server(config: ServerConfig) -> Result<(), String> {
+    let listen = config.listen.clone();
+    let listener =
+        TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let state = coderlite::build_state(config)?;
+    log::info!(
+        "coderlite listening on http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    actix_web::rt::System::new()
+        .block_on(async move { coderlite::serve(state, listener)?.await })
+        .map_err(|e| e.to_string())?;
+    log::info!("coderlite stopped");
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! API types exactly as Coder's JSON (`codersdk`). Times are i64 microseconds internally.
+
+pub mod org;
+pub mod user;
+
+pub use org::*;
+pub use user::*;
+
+/// The nil UUID, which Coder uses for "no organization" and "system".
+pub const NIL_UUID: &str = "00000000-0000-0000-0000-000000000000";
+
+/// Canonical storage form of a UUID string (lower-case, hyphenated), or None when invalid.
+pub fn parse_uuid(s: &str) -> Option<String> {
+    uuid::Uuid::parse_str(s)
+        .ok()
+        .map(|u| u.hyphenated().to_string())
+}
+
+pub fn new_uuid() -> String {
+    uuid::Uuid::new_v4().hyphenated().to_string()
+}

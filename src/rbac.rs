@@ -1,0 +1,303 @@
+//! Access control as its own layer. Roles are Coder's built-in site and organization roles;
+//! handlers ask `Subject` questions and stores take the resulting scopes as SQL filters.
+
+use std::collections::BTreeMap;
+
+pub const OWNER: &str = "owner";
+pub const MEMBER: &str = "member";
+pub const AUDITOR: &str = "auditor";
+pub const TEMPLATE_ADMIN: &str = "template-admin";
+pub const USER_ADMIN: &str = "user-admin";
+
+pub const ORG_ADMIN: &str = "organization-admin";
+pub const ORG_MEMBER: &str = "organization-member";
+pub const ORG_AUDITOR: &str = "organization-auditor";
+pub const ORG_USER_ADMIN: &str = "organization-user-admin";
+pub const ORG_TEMPLATE_ADMIN: &str = "organization-template-admin";
+pub const ORG_WORKSPACE_CREATION_BAN: &str = "organization-workspace-creation-ban";
+
+/// Assignable site roles (the implicit `member` is listed by `GET /users/roles` too).
+pub const SITE_ROLES: &[&str] = &[OWNER, AUDITOR, TEMPLATE_ADMIN, USER_ADMIN, MEMBER];
+/// Assignable organization roles (the implicit `organization-member` is never saved).
+pub const ORG_ROLES: &[&str] = &[
+    ORG_ADMIN,
+    ORG_AUDITOR,
+    ORG_USER_ADMIN,
+    ORG_TEMPLATE_ADMIN,
+    ORG_WORKSPACE_CREATION_BAN,
+];
+
+/// Display name of a built-in role; unknown roles fall back to "" (Coder shows the name only).
+pub fn display_name(role: &str) -> &'static str {
+    match role {
+        OWNER => "Owner",
+        MEMBER => "Member",
+        AUDITOR => "Auditor",
+        TEMPLATE_ADMIN => "Template Admin",
+        USER_ADMIN => "User Admin",
+        ORG_ADMIN => "Organization Admin",
+        ORG_MEMBER => "",
+        ORG_AUDITOR => "Organization Auditor",
+        ORG_USER_ADMIN => "Organization User Admin",
+        ORG_TEMPLATE_ADMIN => "Organization Template Admin",
+        ORG_WORKSPACE_CREATION_BAN => "Organization Workspace Creation Ban",
+        _ => "",
+    }
+}
+
+pub fn is_site_role(role: &str) -> bool {
+    SITE_ROLES.contains(&role)
+}
+
+pub fn is_org_role(role: &str) -> bool {
+    ORG_ROLES.contains(&role) || role == ORG_MEMBER
+}
+
+/// The authenticated caller as RBAC sees it: site roles and, per organization, its roles
+/// (membership itself implies `organization-member`).
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub user_id: String,
+    pub site_roles: Vec<String>,
+    /// organization id → saved organization roles (empty vec = plain member).
+    pub org_roles: BTreeMap<String, Vec<String>>,
+}
+
+/// Which users a caller may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserScope {
+    All,
+    /// The caller and the members of these organizations.
+    SelfAndOrgs(Vec<String>),
+}
+
+/// Which audit rows a caller may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditScope {
+    All,
+    Orgs(Vec<String>),
+    None,
+}
+
+impl Subject {
+    pub fn has_site(&self, role: &str) -> bool {
+        self.site_roles.iter().any(|r| r == role)
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.has_site(OWNER)
+    }
+
+    pub fn is_member_of(&self, org: &str) -> bool {
+        self.org_roles.contains_key(org)
+    }
+
+    pub fn has_org(&self, org: &str, role: &str) -> bool {
+        self.org_roles
+            .get(org)
+            .is_some_and(|roles| roles.iter().any(|r| r == role))
+    }
+
+    fn orgs_with(&self, roles: &[&str]) -> Vec<String> {
+        self.org_roles
+            .iter()
+            .filter(|(_, rs)| rs.iter().any(|r| roles.contains(&r.as_str())))
+            .map(|(org, _)| org.clone())
+            .collect()
+    }
+
+    // ---- users ----
+
+    /// Site-wide user read: owner, auditor, template-admin, user-admin.
+    pub fn can_read_all_users(&self) -> bool {
+        self.is_owner()
+            || self.has_site(AUDITOR)
+            || self.has_site(TEMPLATE_ADMIN)
+            || self.has_site(USER_ADMIN)
+    }
+
+    pub fn user_scope(&self) -> UserScope {
+        if self.can_read_all_users() {
+            UserScope::All
+        } else {
+            UserScope::SelfAndOrgs(self.orgs_with(&[ORG_ADMIN, ORG_USER_ADMIN]))
+        }
+    }
+
+    /// Create, suspend/activate, delete and edit other users: owner and user-admin.
+    pub fn can_manage_users(&self) -> bool {
+        self.is_owner() || self.has_site(USER_ADMIN)
+    }
+
+    /// Personal updates (own profile, own tokens) or user management.
+    pub fn can_update_user(&self, target_user_id: &str) -> bool {
+        self.user_id == target_user_id || self.can_manage_users()
+    }
+
+    /// API keys of a user: the user themself, or an owner.
+    pub fn can_manage_keys_of(&self, target_user_id: &str) -> bool {
+        self.user_id == target_user_id || self.is_owner()
+    }
+
+    /// Whether the caller may grant or revoke this site role (Coder's `CanAssignRole`).
+    pub fn can_assign_site_role(&self, role: &str) -> bool {
+        if self.is_owner() {
+            return is_site_role(role);
+        }
+        if self.has_site(USER_ADMIN) {
+            return role == MEMBER;
+        }
+        false
+    }
+
+    /// Whether the caller may grant or revoke this organization role in `org`.
+    pub fn can_assign_org_role(&self, org: &str, role: &str) -> bool {
+        if !is_org_role(role) {
+            return false;
+        }
+        if self.is_owner() || self.has_org(org, ORG_ADMIN) {
+            return true;
+        }
+        if self.has_site(USER_ADMIN) || self.has_org(org, ORG_USER_ADMIN) {
+            return role == ORG_MEMBER;
+        }
+        false
+    }
+
+    // ---- organizations and members ----
+
+    pub fn can_read_org(&self, org: &str) -> bool {
+        self.can_read_all_users() || self.is_member_of(org)
+    }
+
+    pub fn can_create_org(&self) -> bool {
+        self.is_owner()
+    }
+
+    pub fn can_update_org(&self, org: &str) -> bool {
+        self.is_owner() || self.has_org(org, ORG_ADMIN)
+    }
+
+    pub fn can_delete_org(&self) -> bool {
+        self.is_owner()
+    }
+
+    /// Read all members of `org` (a plain member reads only its own membership).
+    pub fn can_read_members(&self, org: &str) -> bool {
+        self.can_read_all_users()
+            || [ORG_ADMIN, ORG_AUDITOR, ORG_USER_ADMIN, ORG_TEMPLATE_ADMIN]
+                .iter()
+                .any(|r| self.has_org(org, r))
+    }
+
+    /// Add, remove members and change their roles.
+    pub fn can_manage_members(&self, org: &str) -> bool {
+        self.is_owner()
+            || self.has_site(USER_ADMIN)
+            || self.has_org(org, ORG_ADMIN)
+            || self.has_org(org, ORG_USER_ADMIN)
+    }
+
+    /// `GET /organizations/{org}/members/roles`.
+    pub fn can_read_org_roles(&self, org: &str) -> bool {
+        self.can_manage_members(org) || self.can_read_members(org)
+    }
+
+    /// `GET /users/roles`.
+    pub fn can_read_site_roles(&self) -> bool {
+        self.is_owner()
+            || self.has_site(USER_ADMIN)
+            || self.has_site(AUDITOR)
+            || self.has_site(TEMPLATE_ADMIN)
+    }
+
+    // ---- audit ----
+
+    pub fn audit_scope(&self) -> AuditScope {
+        if self.is_owner() || self.has_site(AUDITOR) {
+            return AuditScope::All;
+        }
+        let orgs = self.orgs_with(&[ORG_ADMIN, ORG_AUDITOR]);
+        if orgs.is_empty() {
+            AuditScope::None
+        } else {
+            AuditScope::Orgs(orgs)
+        }
+    }
+
+    // ---- workspaces and AI seat sources ----
+
+    /// Read every workspace (site-wide): owner, auditor, template-admin.
+    pub fn can_read_all_workspaces(&self) -> bool {
+        self.is_owner() || self.has_site(AUDITOR) || self.has_site(TEMPLATE_ADMIN)
+    }
+
+    /// Organizations whose workspaces the caller may read besides its own.
+    pub fn workspace_read_orgs(&self) -> Vec<String> {
+        self.orgs_with(&[ORG_ADMIN, ORG_AUDITOR, ORG_TEMPLATE_ADMIN])
+    }
+
+    /// Create a workspace in `org` for `owner_id`.
+    pub fn can_create_workspace_for(&self, org: &str, owner_id: &str) -> bool {
+        if self.is_owner() || self.has_org(org, ORG_ADMIN) {
+            return true;
+        }
+        owner_id == self.user_id
+            && self.is_member_of(org)
+            && !self.has_org(org, ORG_WORKSPACE_CREATION_BAN)
+    }
+
+    /// Start/stop/delete builds of a workspace.
+    pub fn can_update_workspace(&self, org: &str, owner_id: &str) -> bool {
+        self.is_owner() || self.has_org(org, ORG_ADMIN) || owner_id == self.user_id
+    }
+
+    /// Read every AI Bridge interception (owner, auditor); others read their own.
+    pub fn can_read_all_interceptions(&self) -> bool {
+        self.is_owner() || self.has_site(AUDITOR)
+    }
+
+    /// Licenses, entitlement counts, deployment-wide operations.
+    pub fn can_manage_deployment(&self) -> bool {
+        self.is_owner()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(site: &[&str], orgs: &[(&str, &[&str])]) -> Subject {
+        Subject {
+            user_id: "me".into(),
+            site_roles: site.iter().map(|s| s.to_string()).collect(),
+            org_roles: orgs
+                .iter()
+                .map(|(o, rs)| (o.to_string(), rs.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn audit_scopes() {
+        assert_eq!(subject(&[OWNER], &[]).audit_scope(), AuditScope::All);
+        assert_eq!(subject(&[AUDITOR], &[]).audit_scope(), AuditScope::All);
+        assert_eq!(
+            subject(&[USER_ADMIN], &[("o", &[])]).audit_scope(),
+            AuditScope::None
+        );
+        assert_eq!(
+            subject(&[], &[("o", &[ORG_AUDITOR]), ("p", &[])]).audit_scope(),
+            AuditScope::Orgs(vec!["o".into()])
+        );
+    }
+
+    #[test]
+    fn role_assignment() {
+        assert!(subject(&[OWNER], &[]).can_assign_site_role(AUDITOR));
+        assert!(!subject(&[USER_ADMIN], &[]).can_assign_site_role(OWNER));
+        assert!(subject(&[], &[("o", &[ORG_ADMIN])]).can_assign_org_role("o", ORG_AUDITOR));
+        assert!(!subject(&[], &[("o", &[ORG_ADMIN])]).can_assign_org_role("p", ORG_AUDITOR));
+        assert!(!subject(&[], &[("o", &[ORG_USER_ADMIN])]).can_assign_org_role("o", ORG_ADMIN));
+    }
+}

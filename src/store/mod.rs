@@ -1,0 +1,44 @@
+//! All SQL lives here, one file per table family. Functions take `&Connection` (a
+//! `Transaction` derefs to one) and return `rusqlite::Result`; they know nothing of HTTP.
+
+pub mod ai_seats;
+pub mod api_keys;
+pub mod orgs;
+pub mod users;
+
+use rusqlite::types::Value;
+
+/// Decodes a JSON array of strings stored in TEXT (role lists); bad data reads as empty.
+pub fn json_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+pub fn to_json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// Positional SQL parameters collected while building a dynamic query. Only values travel
+/// as parameters; the SQL text is assembled from constant fragments.
+#[derive(Default, Debug)]
+pub struct Params(pub Vec<Value>);
+
+impl Params {
+    /// Adds a value and returns its placeholder (`?N`).
+    pub fn push(&mut self, v: impl Into<Value>) -> String {
+        self.0.push(v.into());
+        format!("?{}", self.0.len())
+    }
+
+    /// Placeholders for a list: `(?3, ?4, ?5)`; `(NULL)` for an empty list (matches nothing).
+    pub fn push_list(&mut self, items: &[String]) -> String {
+        if items.is_empty() {
+            return "(NULL)".into();
+        }
+        let ph: Vec<String> = items.iter().map(|i| self.push(i.clone())).collect();
+        format!("({})", ph.join(", "))
+    }
+
+    pub fn as_params(&self) -> rusqlite::ParamsFromIter<std::slice::Iter<'_, Value>> {
+        rusqlite::params_from_iter(self.0.iter())
+    }
+}

@@ -1,0 +1,265 @@
+//! Test harness: a real coderlite server on 127.0.0.1:0 with a fresh temp-file database, and
+//! a tiny blocking HTTP client. Every test module starts its own server.
+
+#![allow(dead_code)]
+
+use coderlite::config::ServerConfig;
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub struct TestServer {
+    pub url: String,
+    pub db_path: PathBuf,
+    _dir: tempfile::TempDir,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        let stop =
+            std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false)));
+        let _ = stop.join();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A response: status, headers and body (JSON when it parses).
+pub struct Resp {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Panics with the body when the status differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+
+    pub fn message(&self) -> &str {
+        self.body["message"].as_str().unwrap_or("")
+    }
+}
+
+/// A client bound to a server, optionally with a session token.
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub token: Option<String>,
+    agent: ureq::Agent,
+}
+
+impl Client {
+    pub fn new(base: &str, token: Option<String>) -> Self {
+        Client {
+            base: base.to_string(),
+            token,
+            agent: ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(60))
+                .build(),
+        }
+    }
+
+    pub fn request(&self, method: &str, path: &str, body: Option<&Value>) -> Resp {
+        self.raw(method, path, body.map(|b| b.to_string().into_bytes()), &[])
+    }
+
+    /// Sends raw bytes with extra headers; the session token header is added when set.
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = self
+            .agent
+            .request(method, &format!("{}{}", self.base, path));
+        if let Some(t) = &self.token {
+            req = req.set("Coder-Session-Token", t);
+        }
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        let result = match body {
+            Some(b) => req.set("Content-Type", "application/json").send_bytes(&b),
+            None => req.call(),
+        };
+        let resp = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: transport error {e}"),
+        };
+        let status = resp.status();
+        let headers = resp
+            .headers_names()
+            .into_iter()
+            .filter_map(|n| resp.header(&n).map(|v| (n.clone(), v.to_string())))
+            .collect();
+        let text = resp.into_string().unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            body,
+            text,
+            headers,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.request("GET", path, None)
+    }
+    pub fn post(&self, path: &str, body: Value) -> Resp {
+        self.request("POST", path, Some(&body))
+    }
+    pub fn put(&self, path: &str, body: Value) -> Resp {
+        self.request("PUT", path, Some(&body))
+    }
+    pub fn patch(&self, path: &str, body: Value) -> Resp {
+        self.request("PATCH", path, Some(&body))
+    }
+    pub fn delete(&self, path: &str) -> Resp {
+        self.request("DELETE", path, None)
+    }
+
+    pub fn with_token(&self, token: &str) -> Client {
+        Client::new(&self.base, Some(token.to_string()))
+    }
+
+    pub fn anonymous(&self) -> Client {
+        Client::new(&self.base, None)
+    }
+}
+
+pub const OWNER_EMAIL: &str = "admin@example.com";
+pub const OWNER_USERNAME: &str = "admin";
+pub const PASSWORD: &str = "SomeSecurePassword!1";
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        Self::start_with(|_| {})
+    }
+
+    /// Starts a server after letting the test adjust the configuration.
+    pub fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestServer {
+        let _ = env_logger::builder().is_test(true).try_init();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db_path = dir.path().join("coderlite.db");
+        let mut config = ServerConfig::for_db(&db_path);
+        adjust(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = coderlite::build_state(config).expect("state");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = coderlite::serve(state, listener).expect("serve");
+                tx.send(server.handle()).expect("send handle");
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().expect("server handle");
+        TestServer {
+            url,
+            db_path,
+            _dir: dir,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.url, None)
+    }
+
+    /// Creates the first owner through the API and returns a signed-in client.
+    pub fn owner(&self) -> Client {
+        let c = self.client();
+        c.post(
+            "/api/v2/users/first",
+            json!({"email": OWNER_EMAIL, "username": OWNER_USERNAME, "password": PASSWORD, "name": "Admin"}),
+        )
+        .expect(201);
+        self.login(OWNER_EMAIL, PASSWORD)
+    }
+
+    pub fn login(&self, email: &str, password: &str) -> Client {
+        let r = self
+            .client()
+            .post(
+                "/api/v2/users/login",
+                json!({"email": email, "password": password}),
+            )
+            .expect(201);
+        let token = r.body["session_token"].as_str().expect("token").to_string();
+        Client::new(&self.url, Some(token))
+    }
+
+    /// A read-write SQLite connection to the server's file, for assertions.
+    pub fn sqlite(&self) -> rusqlite::Connection {
+        let c = rusqlite::Connection::open(&self.db_path).expect("open db");
+        c.busy_timeout(Duration::from_secs(10))
+            .expect("busy timeout");
+        c
+    }
+}
+
+/// Creates a user via the API (owner client), adds it to the default organization, and
+/// returns (user id, signed-in client). `roles` are site roles granted afterwards.
+pub fn create_user(
+    server: &TestServer,
+    owner: &Client,
+    username: &str,
+    roles: &[&str],
+) -> (String, Client) {
+    let email = format!("{username}@example.com");
+    let r = owner.post(
+        "/api/v2/users",
+        json!({"email": email, "username": username, "password": PASSWORD,
+                   "organization_ids": [], "organization_id": null, "login_type": "password"}),
+    );
+    let r = if r.status == 400 {
+        // Coder requires an organization: use the default one.
+        let org = owner.get("/api/v2/organizations/default").expect(200);
+        owner
+            .post(
+                "/api/v2/users",
+                json!({"email": email, "username": username, "password": PASSWORD,
+                       "organization_ids": [org.body["id"]], "login_type": "password"}),
+            )
+            .expect(201)
+    } else {
+        r.expect(201)
+    };
+    let id = r.body["id"].as_str().expect("id").to_string();
+    if !roles.is_empty() {
+        owner
+            .put(
+                &format!("/api/v2/users/{id}/roles"),
+                json!({"roles": roles}),
+            )
+            .expect(200);
+    }
+    let client = server.login(&email, PASSWORD);
+    (id, client)
+}

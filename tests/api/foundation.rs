@@ -1,0 +1,76 @@
+//! Start-up, errors, first user, login/logout.
+
+use crate::common::*;
+use serde_json::json;
+
+#[test]
+fn first_user_login_logout() {
+    let s = TestServer::start();
+    let c = s.client();
+    let r = c.get("/api/v2/users/first").expect(404);
+    assert_eq!(r.message(), "The initial user has not been created!");
+    let owner = s.owner();
+    c.get("/api/v2/users/first").expect(200);
+    let r = c
+        .post(
+            "/api/v2/users/first",
+            json!({"email": "x@example.com", "username": "x", "password": PASSWORD}),
+        )
+        .expect(409);
+    assert_eq!(r.message(), "The initial user has already been created.");
+    // Wrong password → 401 and a recorded failed login.
+    let r = c
+        .post(
+            "/api/v2/users/login",
+            json!({"email": OWNER_EMAIL, "password": "nope-nope-nope"}),
+        )
+        .expect(401);
+    assert_eq!(r.message(), "Incorrect email or password.");
+    let failed: i64 = s
+        .sqlite()
+        .query_row(
+            "SELECT count(*) FROM audit_logs WHERE action = 'login' AND status_code = 401",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(failed, 1);
+    owner.post("/api/v2/users/logout", json!({})).expect(200);
+    let r = owner.get("/api/v2/users/me").expect(401);
+    assert_eq!(r.body["detail"], "API key is invalid.");
+}
+
+#[test]
+fn errors_in_coder_shape() {
+    let s = TestServer::start();
+    let c = s.client();
+    let r = c.get("/api/v2/nope").expect(404);
+    assert_eq!(r.message(), "Route not found.");
+    let r = c
+        .raw("POST", "/api/v2/users/login", Some(b"{bad".to_vec()), &[])
+        .expect(400);
+    assert_eq!(r.message(), "Request body must be valid JSON.");
+    let big = vec![b' '; 2 * 1024 * 1024];
+    c.raw("POST", "/api/v2/users/login", Some(big), &[])
+        .expect(413);
+    let r = c.with_token("short").get("/api/v2/users/me").expect(401);
+    assert!(r.body["detail"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Invalid API key format"));
+    let r = c.get("/api/v2/users/me").expect(401);
+    assert_eq!(
+        r.body["detail"],
+        "Cookie \"coder_session_token\" or query parameter must be provided."
+    );
+    let r = c.raw(
+        "GET",
+        "/api/v2/buildinfo",
+        None,
+        &[("X-Request-Id", "8a4c4b8e-2f0c-4d6e-9a57-2e1f7b0c6d11")],
+    );
+    assert_eq!(
+        r.header("x-request-id"),
+        Some("8a4c4b8e-2f0c-4d6e-9a57-2e1f7b0c6d11")
+    );
+}
