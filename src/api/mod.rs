@@ -1,11 +1,20 @@
 //! Thin HTTP handlers, one file per area. Each checks permission through `rbac`, runs one
 //! transaction through `db`/`audit`, and serialises a `model` type.
 
+pub mod aibridge;
+pub mod audit;
 pub mod auth;
 pub mod buildinfo;
+pub mod entitlements;
 pub mod extract;
+pub mod keys;
+pub mod members;
+pub mod ops;
+pub mod orgs;
 pub mod params;
+pub mod roles;
 pub mod users;
+pub mod workspaces;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -16,7 +25,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v2")
             .configure(buildinfo::routes)
             .configure(auth::routes)
+            .configure(roles::routes)
+            .configure(keys::routes)
             .configure(users::routes)
+            .configure(orgs::routes)
+            .configure(members::routes)
+            .configure(audit::routes)
+            .configure(entitlements::routes)
+            .configure(aibridge::routes)
+            .configure(workspaces::routes)
+            .configure(ops::routes)
             .default_service(web::to(route_not_found)),
     );
 }

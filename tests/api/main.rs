@@ -1,5 +1,16 @@
 //! One integration-test binary: every area is a module, every test drives a real server over
 //! HTTP against a real SQLite file.
 
+mod aiseats;
+mod audit;
 mod common;
 mod foundation;
+mod interceptions;
+mod keys;
+mod members;
+mod ops;
+mod orgs;
+mod roles;
+mod ui;
+mod users;
+mod workspaces;
