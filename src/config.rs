@@ -65,6 +65,10 @@ pub struct ServerConfig {
     #[arg(long, env = "CODERLITE_AUDIT_COUNT_CAP", default_value_t = 0)]
     pub audit_count_cap: i64,
 
+    /// Password login attempts allowed per minute, per account and per client IP (0 = no limit).
+    #[arg(long, env = "CODERLITE_LOGIN_RATE_LIMIT", default_value_t = 10)]
+    pub login_rate_limit: u32,
+
     /// Licensed AI-governance seats (`ai_governance_user_limit`); 0 = not entitled.
     #[arg(long, env = "CODERLITE_AI_SEAT_LIMIT", default_value_t = 0)]
     pub ai_seat_limit: i64,
@@ -86,6 +90,7 @@ impl ServerConfig {
             max_token_lifetime_secs: 2_592_000,
             secure_cookies: false,
             audit_count_cap: 0,
+            login_rate_limit: 10,
             ai_seat_limit: 0,
         }
     }

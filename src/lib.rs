@@ -67,9 +67,11 @@ pub fn build_state(config: ServerConfig) -> Result<AppState, String> {
             }
         }
     }
+    let login_limiter = Arc::new(auth::ratelimit::LoginLimiter::new(config.login_rate_limit));
     Ok(AppState {
         db,
         config: Arc::new(config),
+        login_limiter,
     })
 }
 

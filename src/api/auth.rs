@@ -170,6 +170,16 @@ async fn login(
     if !v.is_empty() {
         return Err(ApiError::validation_failed(v));
     }
+    let keys = vec![
+        format!("ip:{}", meta.ip.as_deref().unwrap_or("")),
+        format!("account:{}", email.to_lowercase()),
+    ];
+    if let Err(wait) = state.login_limiter.check(&keys) {
+        return Err(ApiError::too_many_requests(
+            "Too many login attempts. Please wait and try again.",
+            wait,
+        ));
+    }
     let lookup_email = email.clone();
     let creds = state
         .db

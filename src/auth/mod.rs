@@ -2,6 +2,7 @@
 
 pub mod caller;
 pub mod password;
+pub mod ratelimit;
 pub mod token;
 
 pub use caller::{Caller, MaybeCaller};

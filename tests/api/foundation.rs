@@ -74,3 +74,61 @@ fn errors_in_coder_shape() {
         Some("8a4c4b8e-2f0c-4d6e-9a57-2e1f7b0c6d11")
     );
 }
+
+#[test]
+fn login_attempts_are_limited() {
+    let s = TestServer::start_with(|c| c.login_rate_limit = 3);
+    s.owner(); // one successful login counted
+    let c = s.client();
+    for _ in 0..2 {
+        c.post(
+            "/api/v2/users/login",
+            json!({"email": OWNER_EMAIL, "password": "wrong-wrong-wrong"}),
+        )
+        .expect(401);
+    }
+    let r = c
+        .post(
+            "/api/v2/users/login",
+            json!({"email": OWNER_EMAIL, "password": PASSWORD}),
+        )
+        .expect(429);
+    assert!(r
+        .header("retry-after")
+        .is_some_and(|v| v.parse::<u64>().unwrap_or(0) >= 1));
+    assert_eq!(
+        r.message(),
+        "Too many login attempts. Please wait and try again."
+    );
+}
+
+#[test]
+fn session_cookie_flags() {
+    let s = TestServer::start();
+    s.owner();
+    let r = s
+        .client()
+        .post(
+            "/api/v2/users/login",
+            json!({"email": OWNER_EMAIL, "password": PASSWORD}),
+        )
+        .expect(201);
+    let cookie = r.header("set-cookie").unwrap_or("").to_string();
+    assert!(cookie.starts_with("coder_session_token="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    // The token works as a cookie too.
+    let token = r.body["session_token"].as_str().unwrap_or("").to_string();
+    let r = s.client().raw(
+        "GET",
+        "/api/v2/users/me",
+        None,
+        &[("Cookie", &format!("coder_session_token={token}"))],
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    // And as a query parameter.
+    s.client()
+        .get(&format!("/api/v2/users/me?coder_session_token={token}"))
+        .expect(200);
+}
