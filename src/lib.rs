@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod json;
 pub mod model;
+pub mod ops;
 pub mod rbac;
 pub mod request_meta;
 pub mod search;

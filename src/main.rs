@@ -29,6 +29,12 @@ enum Command {
         #[arg(long, env = "CODERLITE_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Check the audit log's hash chain; exits 1 and names the first broken row if any.
+    Verify {
+        /// SQLite database file.
+        #[arg(long, env = "CODERLITE_DB", default_value = "./coderlite.db")]
+        db: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -42,6 +48,11 @@ fn main() -> ExitCode {
             email,
             password,
         } => coderlite::cli::create_admin_user(&db, &username, &email, &password),
+        Command::Verify { db } => match coderlite::ops::cli::verify(&db) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

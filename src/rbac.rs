@@ -225,6 +225,11 @@ impl Subject {
         }
     }
 
+    /// Verify the audit log's hash chain (`GET /audit/verify`): owner and auditor.
+    pub fn can_verify_audit_chain(&self) -> bool {
+        self.is_owner() || self.has_site(AUDITOR)
+    }
+
     // ---- workspaces and AI seat sources ----
 
     /// Read every workspace (site-wide): owner, auditor, template-admin.

@@ -2,6 +2,7 @@
 //! (`audited`), and a failed attempt by an authenticated caller is recorded afterwards with an
 //! empty diff and the error's status code, as Coder does.
 
+pub mod chain;
 pub mod diff;
 pub mod fields;
 
@@ -9,7 +10,8 @@ use crate::db::{write_tx, Db};
 use crate::error::ApiResult;
 use crate::model::NIL_UUID;
 use crate::request_meta::RequestMeta;
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, Transaction};
 use serde_json::{Map, Value};
 
 /// One audit row as a handler describes it; `time`, `id`, ip, user agent and request id are
@@ -59,7 +61,8 @@ impl AuditRecord {
     }
 }
 
-/// Inserts one row; returns its id. The single place audit rows are written from requests.
+/// Inserts one row, linked into the hash chain; returns its id. The single place audit rows are
+/// written. Runs inside the writer's transaction, so reading the newest hash here is race-free.
 pub fn insert(
     conn: &Connection,
     meta: &RequestMeta,
@@ -67,30 +70,39 @@ pub fn insert(
 ) -> rusqlite::Result<String> {
     let id = crate::model::new_uuid();
     let now = crate::timefmt::now_micros();
-    conn.prepare_cached(
-        "INSERT INTO audit_logs (id, time, user_id, organization_id, ip, user_agent, resource_type, \
-         resource_id, resource_target, action, diff, status_code, additional_fields, request_id, \
-         resource_icon, build_reason) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    )?
-    .execute(params![
-        id,
-        now,
-        rec.user_id,
-        rec.organization_id,
-        meta.ip,
-        meta.user_agent,
-        rec.resource_type,
-        rec.resource_id,
-        rec.resource_target,
-        rec.action,
-        Value::Object(rec.diff.clone()).to_string(),
-        rec.status_code,
-        rec.additional_fields.to_string(),
-        meta.request_id,
-        rec.resource_icon,
-        rec.build_reason,
-    ])?;
+    let text = |s: &str| SqlValue::Text(s.to_string());
+    let opt = |s: &Option<String>| s.clone().map_or(SqlValue::Null, SqlValue::Text);
+    // In `chain::COLUMNS` order; bound exactly as hashed.
+    let values = [
+        text(&id),
+        SqlValue::Integer(now),
+        text(&rec.user_id),
+        text(&rec.organization_id),
+        opt(&meta.ip),
+        opt(&meta.user_agent),
+        text(rec.resource_type),
+        text(&rec.resource_id),
+        text(&rec.resource_target),
+        text(rec.action),
+        SqlValue::Text(Value::Object(rec.diff.clone()).to_string()),
+        SqlValue::Integer(i64::from(rec.status_code)),
+        SqlValue::Text(rec.additional_fields.to_string()),
+        text(&meta.request_id),
+        text(&rec.resource_icon),
+        opt(&rec.build_reason),
+    ];
+    let prev = chain::head_hash(conn)?;
+    let hash = chain::link_values(&prev, &values);
+    conn.prepare_cached(&format!(
+        "INSERT INTO audit_logs ({}, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        chain::COLUMNS
+    ))?
+    .execute(rusqlite::params_from_iter(
+        values
+            .into_iter()
+            .chain([SqlValue::Text(prev), SqlValue::Text(hash)]),
+    ))?;
     Ok(id)
 }
 

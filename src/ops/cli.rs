@@ -1,0 +1,41 @@
+//! `coderlite verify` and `coderlite backup`: offline tools that run against a database file
+//! while the server may keep serving it.
+
+use crate::audit::chain;
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+
+/// Opens an existing database read-only (never creates a file).
+pub fn open_existing_read_only(path: &Path) -> Result<Connection, String> {
+    if !path.is_file() {
+        return Err(format!("no database at {}", path.display()));
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(|e| e.to_string())?;
+    Ok(conn)
+}
+
+/// `coderlite verify --db PATH`: prints the chain report; `Ok(false)` when a link is broken.
+pub fn verify(db: &Path) -> Result<bool, String> {
+    let conn = open_existing_read_only(db)?;
+    let report = chain::verify(&conn).map_err(|e| format!("cannot verify: {e}"))?;
+    match &report.broken {
+        None => println!(
+            "audit chain ok: {} rows (seq {} to {}), head hash {}",
+            report.rows_checked,
+            report.first_seq.unwrap_or(0),
+            report.last_seq.unwrap_or(0),
+            report.head_hash.as_deref().unwrap_or(chain::GENESIS)
+        ),
+        Some(b) => println!(
+            "audit chain BROKEN at row {} (seq {}): {} — {}",
+            b.id, b.seq, b.reason, b.message
+        ),
+    }
+    Ok(report.ok)
+}
