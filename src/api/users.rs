@@ -3,12 +3,41 @@
 use crate::api::params::{resolve_user, user_not_found};
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::model::GetUsersResponse;
+use crate::search::pagination::{query_pairs, query_values};
 use crate::state::AppState;
 use crate::store;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/users/{user}", web::get().to(get_user));
+    cfg.route("/users", web::get().to(list_users))
+        .route("/users/{user}", web::get().to(get_user));
+}
+
+/// `GET /users`: `q` first (400 `Invalid user search query.`), then pagination.
+async fn list_users(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let pairs = query_pairs(req.query_string())?;
+    let q = query_values(&pairs, "q").first().copied().unwrap_or("");
+    let filter = crate::search::users::parse(q)?;
+    let page = crate::search::pagination::parse(&pairs)?;
+    let scope = caller.subject.user_scope();
+    let (users, count) = state
+        .db
+        .read(move |c| {
+            Ok(store::users::list(
+                c,
+                &filter,
+                &scope,
+                caller.user_id(),
+                &page,
+            )?)
+        })
+        .await?;
+    Ok(crate::json::ok(&GetUsersResponse { users, count }))
 }
 
 async fn get_user(

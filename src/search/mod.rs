@@ -1,8 +1,10 @@
 //! The `q=` search language shared by every list endpoint (Coder's `searchquery` package),
 //! the typed parameter parser (Coder's `httpapi.QueryParamParser`) and pagination.
 
+pub mod gotime;
 pub mod pagination;
 pub mod params;
+pub mod users;
 
 pub use pagination::Pagination;
 pub use params::QueryParams;

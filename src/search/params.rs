@@ -116,10 +116,74 @@ impl QueryParams {
         let v = self.single(key)?;
         match v.parse::<i64>() {
             Ok(n) => Some(n),
-            Err(_) => {
+            Err(e) => {
+                let why = if matches!(
+                    e.kind(),
+                    std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+                ) {
+                    "value out of range"
+                } else {
+                    "invalid syntax"
+                };
                 self.errors.push(Validation::new(
                     key,
-                    format!("Query param {key:?} must be a valid integer: strconv.ParseInt: parsing {v:?}: invalid syntax"),
+                    format!("Query param {key:?} must be a valid 64-bit integer: strconv.ParseInt: parsing {v:?}: {why}"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Coder's `ParseCustomList`: every value of `key` (repeated and/or comma-separated, not
+    /// trimmed) through `parse`; on any failure one validation listing every error (joined
+    /// with newlines, as Go's `errors.Join`) and an empty list.
+    pub fn custom_list<T>(
+        &mut self,
+        key: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Vec<T> {
+        let vals = self.values(key);
+        if vals.first().is_none_or(|v| v.is_empty()) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut bad = Vec::new();
+        for item in vals.iter().flat_map(|v| v.split(',')) {
+            match parse(item) {
+                Ok(t) => out.push(t),
+                Err(e) => bad.push(e),
+            }
+        }
+        if !bad.is_empty() {
+            self.errors.push(Validation::new(
+                key,
+                format!("Query param {key:?} has invalid values: {}", bad.join("\n")),
+            ));
+            return Vec::new();
+        }
+        out
+    }
+
+    /// Coder's `ParseEnum` inside `custom_list`.
+    pub fn enum_list(&mut self, key: &str, allowed: &[&str]) -> Vec<String> {
+        self.custom_list(key, |v| {
+            if allowed.contains(&v) {
+                Ok(v.to_string())
+            } else {
+                Err(format!("{v:?} is not a valid value"))
+            }
+        })
+    }
+
+    /// Coder's `Time3339Nano`: strict RFC 3339 (the term is upper-cased first), in microseconds.
+    pub fn time3339nano(&mut self, key: &str) -> Option<i64> {
+        let v = self.single(key)?;
+        match super::gotime::parse_rfc3339_nano(&v.to_uppercase()) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                self.errors.push(Validation::new(
+                    key,
+                    format!("Query param {key:?} must be a valid date format (2006-01-02T15:04:05.999999999Z07:00): {e}"),
                 ));
                 None
             }

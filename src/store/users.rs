@@ -2,8 +2,11 @@
 //! `has_ai_seat` computed in the same statement), look-ups and the core writes.
 
 use super::ai_seats::has_ai_seat_sql;
-use super::json_list;
+use super::{json_list, Params};
 use crate::model::{SlimRole, User};
+use crate::rbac::UserScope;
+use crate::search::users::UsersFilter;
+use crate::search::Pagination;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Columns for `user_from_row`, reading table alias `u`. Append to any SELECT over users.
@@ -135,4 +138,139 @@ pub fn is_member_of_any(
     let sql = format!("SELECT EXISTS (SELECT 1 FROM organization_members WHERE user_id = {uid} AND organization_id IN {list})");
     conn.prepare_cached(&sql)?
         .query_row(p.as_params(), |r| r.get(0))
+}
+
+/// WHERE fragment (no `WHERE`) over alias `u` for a users search: never deleted or system
+/// users, the filter's conditions, and the caller's read scope (`scope` for `caller_id`).
+/// Shared by `GET /users` and the paginated members list.
+pub fn filter_sql(
+    filter: &UsersFilter,
+    scope: &UserScope,
+    caller_id: &str,
+    p: &mut Params,
+) -> String {
+    let mut w: Vec<String> = vec!["u.deleted = 0".into(), "u.is_system = 0".into()];
+    if !filter.search.is_empty() {
+        let s = p.push(filter.search.clone());
+        w.push(format!(
+            "(u.email LIKE '%' || {s} || '%' OR u.username LIKE '%' || {s} || '%')"
+        ));
+    }
+    if !filter.name.is_empty() {
+        let s = p.push(filter.name.clone());
+        w.push(format!("u.name LIKE '%' || {s} || '%'"));
+    }
+    if !filter.status.is_empty() {
+        w.push(format!("u.status IN {}", p.push_list(&filter.status)));
+    }
+    if let Some(sa) = filter.service_account {
+        w.push(format!("u.is_service_account = {}", p.push(sa)));
+    }
+    if let Some(roles) = filter.role_filter() {
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM json_each(u.rbac_roles) r WHERE r.value IN {})",
+            p.push_list(roles)
+        ));
+    }
+    let bounds = [
+        ("u.last_seen_at <=", filter.last_seen_before),
+        ("u.last_seen_at >=", filter.last_seen_after),
+        ("u.created_at <=", filter.created_before),
+        ("u.created_at >=", filter.created_after),
+    ];
+    for (cond, v) in bounds {
+        if let Some(v) = v {
+            w.push(format!("{cond} {}", p.push(v)));
+        }
+    }
+    if filter.github_com_user_id != 0 {
+        w.push(format!(
+            "u.github_com_user_id = {}",
+            p.push(filter.github_com_user_id)
+        ));
+    }
+    if !filter.login_type.is_empty() {
+        w.push(format!(
+            "u.login_type IN {}",
+            p.push_list(&filter.login_type)
+        ));
+    }
+    if let Some(name) = &filter.username {
+        w.push(format!(
+            "lower(u.username) = lower({})",
+            p.push(name.clone())
+        ));
+    }
+    if let Some(email) = &filter.email {
+        w.push(format!("lower(u.email) = lower({})", p.push(email.clone())));
+    }
+    match filter.has_ai_seat {
+        Some(true) => w.push(has_ai_seat_sql("u.id")),
+        Some(false) => w.push(format!("NOT {}", has_ai_seat_sql("u.id"))),
+        None => {}
+    }
+    if let UserScope::SelfAndOrgs(orgs) = scope {
+        let me = p.push(caller_id.to_string());
+        if orgs.is_empty() {
+            w.push(format!("u.id = {me}"));
+        } else {
+            w.push(format!(
+                "(u.id = {me} OR EXISTS (SELECT 1 FROM organization_members sm \
+                 WHERE sm.user_id = u.id AND sm.organization_id IN {}))",
+                p.push_list(orgs)
+            ));
+        }
+    }
+    w.join(" AND ")
+}
+
+/// Keyset condition over alias `u`: usernames strictly after the user `after_id`'s
+/// (case-insensitive). A cursor naming no user matches nothing, as in Coder.
+pub fn after_id_sql(after_id: &str, p: &mut Params) -> String {
+    format!(
+        "lower(u.username) > (SELECT lower(a.username) FROM users a WHERE a.id = {})",
+        p.push(after_id.to_string())
+    )
+}
+
+/// `LIMIT ... OFFSET ...` for Coder pagination (limit 0 = no limit).
+pub fn limit_offset_sql(page: &Pagination, p: &mut Params) -> String {
+    let limit = if page.limit > 0 { page.limit } else { -1 };
+    format!("LIMIT {} OFFSET {}", p.push(limit), p.push(page.offset))
+}
+
+/// One page of users ordered by `lower(username)`, and the total count of matches (before
+/// LIMIT/OFFSET, after `after_id`), in one statement. An empty page counts 0.
+pub fn list(
+    conn: &Connection,
+    filter: &UsersFilter,
+    scope: &UserScope,
+    caller_id: &str,
+    page: &Pagination,
+) -> rusqlite::Result<(Vec<User>, i64)> {
+    let mut p = Params::default();
+    let mut wh = filter_sql(filter, scope, caller_id, &mut p);
+    if let Some(after) = &page.after_id {
+        wh.push_str(" AND ");
+        wh.push_str(&after_id_sql(after, &mut p));
+    }
+    let lim = limit_offset_sql(page, &mut p);
+    let sql = format!(
+        "WITH page AS (SELECT u.id AS id, lower(u.username) AS k, count(*) OVER () AS total \
+         FROM users u WHERE {wh} ORDER BY lower(u.username) {lim}) \
+         SELECT {}, page.total FROM page JOIN users u ON u.id = page.id ORDER BY page.k",
+        user_columns()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut total = 0;
+    let rows = stmt.query_map(p.as_params(), |r| {
+        Ok((user_from_row(r, 0)?, r.get::<_, i64>(USER_COLUMN_COUNT)?))
+    })?;
+    let mut users = Vec::new();
+    for row in rows {
+        let (u, t) = row?;
+        total = t;
+        users.push(u);
+    }
+    Ok((users, total))
 }
