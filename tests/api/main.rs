@@ -13,4 +13,5 @@ mod orgs;
 mod roles;
 mod ui;
 mod users;
+mod webdriver;
 mod workspaces;

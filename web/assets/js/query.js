@@ -1,0 +1,47 @@
+// URL state (?filter=...&page=N) and editing of `q` search strings (key:value terms).
+
+export const PAGE_SIZE = 25;
+
+export function urlState() {
+  const p = new URLSearchParams(location.search);
+  const page = parseInt(p.get('page') || '1', 10);
+  return { filter: p.get('filter') || '', page: Number.isFinite(page) && page > 0 ? page : 1 };
+}
+
+// The URL for the current path with a new filter/page (page 1 is left out).
+export function stateUrl({ filter, page }) {
+  const p = new URLSearchParams(location.search);
+  if (filter) p.set('filter', filter);
+  else p.delete('filter');
+  if (page && page > 1) p.set('page', String(page));
+  else p.delete('page');
+  const s = p.toString();
+  return location.pathname + (s ? '?' + s : '');
+}
+
+// Splits a query into terms, keeping "quoted strings" together.
+export function terms(q) {
+  return q.match(/(?:[^\s"]+|"[^"]*")+/g) || [];
+}
+
+export function getKey(q, key) {
+  for (const t of terms(q)) {
+    const i = t.indexOf(':');
+    if (i > 0 && t.slice(0, i).toLowerCase() === key) return unquote(t.slice(i + 1));
+  }
+  return '';
+}
+
+// Replaces every `key:` term with `key:value` (or removes it when value is empty).
+export function setKey(q, key, value) {
+  const kept = terms(q).filter((t) => {
+    const i = t.indexOf(':');
+    return !(i > 0 && t.slice(0, i).toLowerCase() === key);
+  });
+  if (value) kept.push(`${key}:${/\s/.test(value) ? `"${value}"` : value}`);
+  return kept.join(' ');
+}
+
+function unquote(v) {
+  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+}
