@@ -16,7 +16,7 @@ pub const ORG_USER_ADMIN: &str = "organization-user-admin";
 pub const ORG_TEMPLATE_ADMIN: &str = "organization-template-admin";
 pub const ORG_WORKSPACE_CREATION_BAN: &str = "organization-workspace-creation-ban";
 
-/// Assignable site roles (the implicit `member` is listed by `GET /users/roles` too).
+/// Built-in site roles. `GET /users/roles` leaves out the implicit `member`.
 pub const SITE_ROLES: &[&str] = &[OWNER, AUDITOR, TEMPLATE_ADMIN, USER_ADMIN, MEMBER];
 /// Assignable organization roles (the implicit `organization-member` is never saved).
 pub const ORG_ROLES: &[&str] = &[
@@ -166,23 +166,29 @@ impl Subject {
 
     // ---- organizations and members ----
 
+    /// Read an organization: site-wide readers (owner, auditor, template-admin, user-admin)
+    /// and its members (`organization-member` grants organization read).
     pub fn can_read_org(&self, org: &str) -> bool {
         self.can_read_all_users() || self.is_member_of(org)
     }
 
+    /// `POST /organizations`: only the owner holds `create` on organizations.
     pub fn can_create_org(&self) -> bool {
         self.is_owner()
     }
 
+    /// `PATCH /organizations/{org}`: owner, or that organization's admin (all org permissions).
     pub fn can_update_org(&self, org: &str) -> bool {
         self.is_owner() || self.has_org(org, ORG_ADMIN)
     }
 
-    pub fn can_delete_org(&self) -> bool {
-        self.is_owner()
+    /// `DELETE /organizations/{org}`: same holders as update.
+    pub fn can_delete_org(&self, org: &str) -> bool {
+        self.can_update_org(org)
     }
 
-    /// Read all members of `org` (a plain member reads only its own membership).
+    /// Read every membership of `org` (`organization_member:read` at organization level).
+    /// A plain member reads only its own membership (see `can_read_member`).
     pub fn can_read_members(&self, org: &str) -> bool {
         self.can_read_all_users()
             || [ORG_ADMIN, ORG_AUDITOR, ORG_USER_ADMIN, ORG_TEMPLATE_ADMIN]
@@ -190,7 +196,14 @@ impl Subject {
                 .any(|r| self.has_org(org, r))
     }
 
-    /// Add, remove members and change their roles.
+    /// Read one membership: any membership readable org-wide, or one's own.
+    pub fn can_read_member(&self, org: &str, member_user_id: &str) -> bool {
+        self.can_read_members(org) || (member_user_id == self.user_id && self.is_member_of(org))
+    }
+
+    /// Add and remove members, and change their roles (`assign` on organization roles plus
+    /// create/delete on memberships): owner, user-admin, and the organization's admin and
+    /// user admin.
     pub fn can_manage_members(&self, org: &str) -> bool {
         self.is_owner()
             || self.has_site(USER_ADMIN)
@@ -198,17 +211,25 @@ impl Subject {
             || self.has_org(org, ORG_USER_ADMIN)
     }
 
-    /// `GET /organizations/{org}/members/roles`.
-    pub fn can_read_org_roles(&self, org: &str) -> bool {
-        self.can_manage_members(org) || self.can_read_members(org)
+    /// Resolving `{user}` when adding a member: Coder requires site-wide user read, which
+    /// organization admins and organization user admins hold as well (their roles carry a
+    /// site-level `user:read` so they can find users to add).
+    pub fn can_look_up_user_for_membership(&self, target_user_id: &str) -> bool {
+        self.can_read_all_users()
+            || target_user_id == self.user_id
+            || !self.orgs_with(&[ORG_ADMIN, ORG_USER_ADMIN]).is_empty()
     }
 
-    /// `GET /users/roles`.
+    /// `GET /organizations/{org}/members/roles` (`assign_org_role:read` in the org): every
+    /// member (the implicit `organization-member` grants it) and the site-wide readers.
+    pub fn can_read_org_roles(&self, org: &str) -> bool {
+        self.can_read_org(org)
+    }
+
+    /// `GET /users/roles` (`assign_role:read`): the implicit `member` role grants it, so every
+    /// authenticated (non-suspended) user may list site roles.
     pub fn can_read_site_roles(&self) -> bool {
-        self.is_owner()
-            || self.has_site(USER_ADMIN)
-            || self.has_site(AUDITOR)
-            || self.has_site(TEMPLATE_ADMIN)
+        true
     }
 
     // ---- audit ----

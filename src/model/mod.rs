@@ -1,9 +1,11 @@
 //! API types exactly as Coder's JSON (`codersdk`). Times are i64 microseconds internally.
 
 pub mod org;
+pub mod role;
 pub mod user;
 
 pub use org::*;
+pub use role::*;
 pub use user::*;
 
 /// The nil UUID, which Coder uses for "no organization" and "system".

@@ -63,6 +63,8 @@ pub struct OrganizationMemberWithUserData {
     pub last_seen_at: i64,
     pub status: String,
     pub login_type: String,
+    /// `omitempty` in codersdk: left out when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub is_service_account: bool,
 }
 

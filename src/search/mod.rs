@@ -2,6 +2,7 @@
 //! the typed parameter parser (Coder's `httpapi.QueryParamParser`) and pagination.
 
 pub mod gotime;
+pub mod members;
 pub mod pagination;
 pub mod params;
 pub mod users;
@@ -42,10 +43,18 @@ fn split_respecting_quotes(s: &str, delim: char, keep_quotes: bool) -> Vec<Strin
 /// (double quotes keep parts together), `key:value` elements collected in order, and all
 /// bare words joined with single spaces into one value for `default_key`, appended last.
 pub fn terms(query: &str, default_key: &str) -> Result<Vec<(String, String)>, Validation> {
-    let query = query.to_lowercase();
+    terms_keep_case(&query.to_lowercase(), default_key)
+}
+
+/// As `terms`, but values keep their case (keys are still lower-cased). Coder's members
+/// search (`searchquery.Members`) does not lower-case its query.
+pub fn terms_keep_case(
+    query: &str,
+    default_key: &str,
+) -> Result<Vec<(String, String)>, Validation> {
     let mut out = Vec::new();
     let mut bare: Vec<String> = Vec::new();
-    for element in split_respecting_quotes(&query, ' ', true) {
+    for element in split_respecting_quotes(query, ' ', true) {
         if element.starts_with(':') || element.ends_with(':') {
             return Err(Validation::new(
                 "q",

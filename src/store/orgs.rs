@@ -45,18 +45,10 @@ pub fn resolve(conn: &Connection, value: &str) -> rusqlite::Result<Option<Organi
     if value == "default" || value == crate::model::NIL_UUID {
         return default_org(conn);
     }
-    if let Some(id) = crate::model::parse_uuid(value) {
-        let sql =
-            format!("SELECT {ORG_COLUMNS} FROM organizations o WHERE o.id = ?1 AND o.deleted = 0");
-        return conn
-            .prepare_cached(&sql)?
-            .query_row(params![id], org_from_row)
-            .optional();
+    match crate::model::parse_uuid(value) {
+        Some(id) => by_id(conn, &id),
+        None => by_name(conn, value),
     }
-    let sql = format!("SELECT {ORG_COLUMNS} FROM organizations o WHERE lower(o.name) = lower(?1) AND o.deleted = 0");
-    conn.prepare_cached(&sql)?
-        .query_row(params![value], org_from_row)
-        .optional()
 }
 
 /// Creates the default organization `coder` when there is none (first start).
@@ -85,4 +77,101 @@ pub fn add_member(
     )?
     .execute(params![org_id, user_id, now])?;
     Ok(())
+}
+
+/// Every live organization, oldest first (the default organization comes first).
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Organization>> {
+    let sql = format!(
+        "SELECT {ORG_COLUMNS} FROM organizations o WHERE o.deleted = 0 \
+         ORDER BY o.created_at, o.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], org_from_row)?;
+    rows.collect()
+}
+
+/// A live organization by name (case-insensitive, like the unique index).
+pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Organization>> {
+    let sql = format!(
+        "SELECT {ORG_COLUMNS} FROM organizations o \
+         WHERE lower(o.name) = lower(?1) AND o.deleted = 0"
+    );
+    conn.prepare_cached(&sql)?
+        .query_row(params![name], org_from_row)
+        .optional()
+}
+
+/// A live organization by id.
+pub fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Organization>> {
+    let sql =
+        format!("SELECT {ORG_COLUMNS} FROM organizations o WHERE o.id = ?1 AND o.deleted = 0");
+    conn.prepare_cached(&sql)?
+        .query_row(params![id], org_from_row)
+        .optional()
+}
+
+/// Inserts a (non-default) organization.
+pub fn insert(conn: &Connection, org: &Organization) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO organizations (id, name, display_name, description, icon, is_default, \
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+    )?
+    .execute(params![
+        org.id,
+        org.name,
+        org.display_name,
+        org.description,
+        org.icon,
+        org.created_at,
+        org.updated_at
+    ])?;
+    Ok(())
+}
+
+/// Writes name, display name, description, icon and updated_at of a live organization.
+pub fn update(conn: &Connection, org: &Organization) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE organizations SET name = ?2, display_name = ?3, description = ?4, icon = ?5, \
+         updated_at = ?6 WHERE id = ?1 AND deleted = 0",
+    )?
+    .execute(params![
+        org.id,
+        org.name,
+        org.display_name,
+        org.description,
+        org.icon,
+        org.updated_at
+    ])?;
+    Ok(())
+}
+
+/// What still lives in an organization (Coder's `GetOrganizationResourceCountByID`): live
+/// workspaces and members who are not deleted users.
+pub struct ResourceCounts {
+    pub workspaces: i64,
+    pub members: i64,
+}
+
+pub fn resource_counts(conn: &Connection, org_id: &str) -> rusqlite::Result<ResourceCounts> {
+    conn.prepare_cached(
+        "SELECT \
+           (SELECT count(*) FROM workspaces w WHERE w.organization_id = ?1 AND w.deleted = 0), \
+           (SELECT count(*) FROM organization_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.organization_id = ?1 AND u.deleted = 0)",
+    )?
+    .query_row(params![org_id], |r| {
+        Ok(ResourceCounts {
+            workspaces: r.get(0)?,
+            members: r.get(1)?,
+        })
+    })
+}
+
+/// Soft-deletes a non-default organization (its name becomes free again).
+pub fn soft_delete(conn: &Connection, org_id: &str, now: i64) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "UPDATE organizations SET deleted = 1, updated_at = ?2 \
+         WHERE id = ?1 AND is_default = 0 AND deleted = 0",
+    )?
+    .execute(params![org_id, now])
 }

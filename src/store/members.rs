@@ -1,0 +1,184 @@
+//! Organization memberships joined with their users (Coder's `OrganizationMembers` and
+//! `PaginatedOrganizationMembers`), with `has_ai_seat` computed in the same statement.
+
+use super::ai_seats::has_ai_seat_sql;
+use super::{json_list, to_json_list, Params};
+use crate::model::{OrganizationMember, OrganizationMemberWithUserData, SlimRole};
+use crate::search::members::MemberFilter;
+use crate::search::Pagination;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+/// Columns read by `member_from_row`; aliases `m` (organization_members) and `u` (users).
+fn member_columns() -> String {
+    format!(
+        "m.user_id, m.organization_id, m.created_at, m.updated_at, m.roles, u.username, u.name, \
+         u.avatar_url, u.email, u.rbac_roles, {}, u.created_at, u.updated_at, u.last_seen_at, \
+         u.status, u.login_type, u.is_service_account",
+        has_ai_seat_sql("u.id")
+    )
+}
+
+fn member_from_row(r: &Row) -> rusqlite::Result<OrganizationMemberWithUserData> {
+    let org_id: String = r.get(1)?;
+    let roles: String = r.get(4)?;
+    let global: String = r.get(9)?;
+    Ok(OrganizationMemberWithUserData {
+        user_id: r.get(0)?,
+        created_at: r.get(2)?,
+        updated_at: r.get(3)?,
+        roles: SlimRole::org_list(&json_list(&roles), &org_id),
+        organization_id: org_id,
+        username: r.get(5)?,
+        name: r.get(6)?,
+        avatar_url: r.get(7)?,
+        email: r.get(8)?,
+        global_roles: SlimRole::site_list(&json_list(&global)),
+        has_ai_seat: r.get(10)?,
+        user_created_at: r.get(11)?,
+        user_updated_at: r.get(12)?,
+        last_seen_at: r.get(13)?,
+        status: r.get(14)?,
+        login_type: r.get(15)?,
+        is_service_account: r.get(16)?,
+    })
+}
+
+const FROM: &str = "FROM organization_members m JOIN users u ON u.id = m.user_id AND u.deleted = 0";
+
+/// The deprecated list: members of `org_id` matching `filter`; `only_user` restricts the
+/// rows to one user (a plain member reads only its own membership).
+pub fn list(
+    conn: &Connection,
+    org_id: &str,
+    filter: &MemberFilter,
+    only_user: Option<&str>,
+) -> rusqlite::Result<Vec<OrganizationMemberWithUserData>> {
+    let mut p = Params::default();
+    let mut sql = format!(
+        "SELECT {} {FROM} WHERE m.organization_id = {}",
+        member_columns(),
+        p.push(org_id.to_string())
+    );
+    if let Some(uid) = &filter.user_id {
+        sql.push_str(&format!(" AND m.user_id = {}", p.push(uid.clone())));
+    }
+    if let Some(uid) = only_user {
+        sql.push_str(&format!(" AND m.user_id = {}", p.push(uid.to_string())));
+    }
+    if !filter.include_system {
+        sql.push_str(" AND u.is_system = 0");
+    }
+    if let Some(gh) = filter.github_user_id {
+        sql.push_str(&format!(" AND u.github_com_user_id = {}", p.push(gh)));
+    }
+    sql.push_str(" ORDER BY lower(u.username), u.id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(p.as_params(), member_from_row)?;
+    rows.collect()
+}
+
+/// One member with user data (non-system, non-deleted user), or None.
+pub fn get(
+    conn: &Connection,
+    org_id: &str,
+    user_id: &str,
+) -> rusqlite::Result<Option<OrganizationMemberWithUserData>> {
+    let sql = format!(
+        "SELECT {} {FROM} WHERE m.organization_id = ?1 AND m.user_id = ?2 AND u.is_system = 0",
+        member_columns()
+    );
+    conn.prepare_cached(&sql)?
+        .query_row(params![org_id, user_id], member_from_row)
+        .optional()
+}
+
+/// An extra condition on `users u` for the paginated list (the users search filter): SQL
+/// text built from constant fragments and the parameters it refers to, numbered from 1.
+pub struct UserCondition {
+    pub sql: String,
+    pub params: Params,
+}
+
+/// A page of members ordered by `lower(username)`, non-system users only, and the total
+/// number of rows matching (0 for an empty page, as Coder answers).
+pub fn paginated(
+    conn: &Connection,
+    org_id: &str,
+    page: &Pagination,
+    cond: Option<UserCondition>,
+) -> rusqlite::Result<(Vec<OrganizationMemberWithUserData>, i64)> {
+    let (mut sql_cond, mut p) = match cond {
+        Some(c) => (format!(" AND ({})", c.sql), c.params),
+        None => (String::new(), Params::default()),
+    };
+    let org = p.push(org_id.to_string());
+    if let Some(after) = &page.after_id {
+        let a = p.push(after.clone());
+        sql_cond.push_str(&format!(
+            " AND lower(u.username) > (SELECT lower(au.username) FROM users au WHERE au.id = {a})"
+        ));
+    }
+    let limit = if page.limit > 0 { page.limit } else { -1 };
+    let sql = format!(
+        "SELECT {}, count(*) OVER () {FROM} WHERE m.organization_id = {org} AND u.is_system = 0{sql_cond} \
+         ORDER BY lower(u.username), u.id LIMIT {} OFFSET {}",
+        member_columns(),
+        p.push(limit),
+        p.push(page.offset)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut count = 0;
+    let mut members = Vec::new();
+    let mut rows = stmt.query(p.as_params())?;
+    while let Some(r) = rows.next()? {
+        count = r.get(17)?;
+        members.push(member_from_row(r)?);
+    }
+    Ok((members, count))
+}
+
+/// The raw membership row (Coder's `OrganizationMember`), or None.
+pub fn membership(
+    conn: &Connection,
+    org_id: &str,
+    user_id: &str,
+) -> rusqlite::Result<Option<OrganizationMember>> {
+    conn.prepare_cached(
+        "SELECT user_id, organization_id, created_at, updated_at, roles FROM organization_members \
+         WHERE organization_id = ?1 AND user_id = ?2",
+    )?
+    .query_row(params![org_id, user_id], |r| {
+        let org: String = r.get(1)?;
+        let roles: String = r.get(4)?;
+        Ok(OrganizationMember {
+            user_id: r.get(0)?,
+            created_at: r.get(2)?,
+            updated_at: r.get(3)?,
+            roles: SlimRole::org_list(&json_list(&roles), &org),
+            organization_id: org,
+        })
+    })
+    .optional()
+}
+
+/// Replaces the saved organization roles of a membership.
+pub fn set_roles(
+    conn: &Connection,
+    org_id: &str,
+    user_id: &str,
+    roles: &[String],
+    now: i64,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "UPDATE organization_members SET roles = ?3, updated_at = ?4 \
+         WHERE organization_id = ?1 AND user_id = ?2",
+    )?
+    .execute(params![org_id, user_id, to_json_list(roles), now])
+}
+
+pub fn delete(conn: &Connection, org_id: &str, user_id: &str) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "DELETE FROM organization_members WHERE organization_id = ?1 AND user_id = ?2",
+    )?
+    .execute(params![org_id, user_id])
+}
