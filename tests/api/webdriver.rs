@@ -297,6 +297,35 @@ impl Browser {
         self.cmd("POST", &self.el(e, "/click"), None);
     }
 
+    /// Presses Enter in the element (submits its form).
+    pub fn enter(&self, e: &Element) {
+        self.type_text(e, "\u{E007}");
+    }
+
+    /// Replaces an input's text.
+    pub fn fill(&self, e: &Element, text: &str) {
+        self.clear(e);
+        self.type_text(e, text);
+    }
+
+    /// Signs the browser in with an existing session token (sets the cookie on `base`).
+    pub fn sign_in_with_token(&self, base: &str, token: &str) {
+        self.goto(&format!("{base}/assets/favicon.svg"));
+        self.set_cookie("coder_session_token", token);
+    }
+
+    /// A JSON array of strings computed by `script` (which must `return` an array).
+    pub fn strings(&self, script: &str) -> Vec<String> {
+        self.js(script, json!([]))
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|v| v.as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn clear(&self, e: &Element) {
         self.cmd("POST", &self.el(e, "/clear"), None);
     }
@@ -344,8 +373,12 @@ impl Browser {
         std::fs::write(path, png).map_err(|e| e.to_string())
     }
 
-    /// Saves `target/ui-screenshots/<test>-<step>.png` (used to look at pages by hand).
+    /// With `UI_SNAPSHOTS=1`, saves `target/ui-screenshots/<test>-<step>.png` (to look at
+    /// pages by hand).
     pub fn snapshot(&self, step: &str) {
+        if std::env::var_os("UI_SNAPSHOTS").is_none() {
+            return;
+        }
         let path = screenshot_dir().join(format!("{}-{step}.png", self.name));
         if let Err(e) = self.screenshot(&path) {
             eprintln!("screenshot {}: {e}", path.display());

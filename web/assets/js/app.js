@@ -135,7 +135,18 @@ function drawChrome(route) {
     h('div', { class: 'nav-user' },
       h('span', { class: 'nav-username', title: session.me.email, text: session.me.username }),
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: signOut, text: 'Sign out' })));
-  replace(banner, seatBanner(session.entitlements));
+  replace(banner, hasSiteRole('owner', 'auditor', 'user-admin') ? licenseBanner(session.entitlements) : null);
+}
+
+// The server's entitlement warnings (seat usage at ≥90% or over the limit) as a site banner;
+// computed from the seat numbers when the server sent none.
+function licenseBanner(ent) {
+  const warnings = (ent && Array.isArray(ent.warnings) && ent.warnings) || [];
+  if (!warnings.length) return seatBanner(ent);
+  const over = showAISeatColumn(ent) && Number(ent.features.ai_governance_user_limit.actual || 0) > Number(ent.features.ai_governance_user_limit.limit || 0);
+  return h('div', { class: `banner ${over ? 'banner-error' : 'banner-warning'}`, role: 'status' },
+    warnings.map((w) => h('p', { class: 'banner-line', text: w })),
+    h('a', { href: '/deployment/licenses', text: 'See seat usage' }));
 }
 
 // Site banner at ≥90% of AI Governance seats and when over the limit.

@@ -19,7 +19,7 @@ export async function licensesPage(ctx) {
   replace(ctx.main,
     pageHeader('Licenses', 'Seat usage and entitlements of this deployment.'),
     seatCard(ent),
-    messages(ent),
+    errors(ent),
     featuresTable(ent));
 }
 
@@ -37,8 +37,11 @@ function seatCard(ent) {
     h('span', { class: 'seat-used', text: number(actual) }), ' / ', h('span', { class: 'seat-limit', text: limit > 0 ? number(limit) : 'unlimited' }),
     h('span', { class: 'muted', text: ' seats used' })));
   if (limit > 0) {
-    card.append(h('meter', { class: 'seat-meter', min: 0, max: limit, low: Math.ceil(limit * 0.9), high: limit, optimum: 0,
-      value: Math.min(actual, limit), 'aria-label': 'AI Governance seats used' }));
+    const pct = Math.min(100, (actual * 100) / limit);
+    const fill = h('div', { class: `seat-bar-fill${actual > limit ? ' error' : actual * 10 >= limit * 9 ? ' warning' : ''}` });
+    fill.style.width = `${pct}%`; // CSSOM, allowed by the CSP (no inline style attribute)
+    card.append(h('div', { class: 'seat-bar', role: 'progressbar', 'aria-label': 'AI Governance seats used',
+      'aria-valuemin': 0, 'aria-valuemax': limit, 'aria-valuenow': actual }, fill));
     if (actual > limit) {
       const over = Math.round(((actual - limit) * 100) / limit);
       card.append(h('div', { class: 'alert alert-error', role: 'alert', id: 'seat-warning' }, icon(ICONS.warn),
@@ -55,9 +58,10 @@ function seatCard(ent) {
   return card;
 }
 
-function messages(ent) {
-  const items = [...(ent.errors || []).map((t) => ['error', t]), ...(ent.warnings || []).map((t) => ['warning', t])];
-  return items.length ? h('div', { class: 'messages' }, items.map(([k, t]) => notice(t, k))) : null;
+// Entitlement errors (warnings are in the site banner).
+function errors(ent) {
+  const items = ent.errors || [];
+  return items.length ? h('div', { class: 'messages' }, items.map((t) => notice(t, 'error'))) : null;
 }
 
 function featuresTable(ent) {
