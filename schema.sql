@@ -49,6 +49,8 @@ CREATE TABLE users (
 -- Usernames and emails are unique among non-deleted users only (deleted ones become reusable).
 CREATE UNIQUE INDEX users_username_lower ON users (lower(username)) WHERE deleted = 0;
 CREATE UNIQUE INDEX users_email_lower ON users (lower(email)) WHERE deleted = 0 AND email <> '';
+-- The audit `email:` filter matches deleted users too (as Coder's join does).
+CREATE INDEX users_email_lower_all ON users (lower(email));
 
 CREATE TABLE organization_members (
     organization_id TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
@@ -150,8 +152,9 @@ CREATE INDEX audit_logs_user_time ON audit_logs (user_id, time, id);
 CREATE INDEX audit_logs_type_action_time ON audit_logs (resource_type, action, time, id);
 CREATE INDEX audit_logs_action_time ON audit_logs (action, time, id);
 CREATE INDEX audit_logs_org_time ON audit_logs (organization_id, time, id);
-CREATE INDEX audit_logs_resource_id ON audit_logs (resource_id);
-CREATE INDEX audit_logs_request_id ON audit_logs (request_id);
+CREATE INDEX audit_logs_type_time ON audit_logs (resource_type, time, id);
+CREATE INDEX audit_logs_resource_id ON audit_logs (resource_id, time, id);
+CREATE INDEX audit_logs_request_id ON audit_logs (request_id, time, id);
 CREATE INDEX audit_logs_target_time ON audit_logs (resource_target COLLATE NOCASE, time, id);
 CREATE INDEX audit_logs_build_reason_time ON audit_logs (build_reason, time, id) WHERE build_reason IS NOT NULL;
 

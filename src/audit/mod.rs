@@ -3,8 +3,10 @@
 //! empty diff and the error's status code, as Coder does.
 
 pub mod chain;
+pub mod describe;
 pub mod diff;
 pub mod fields;
+pub mod present;
 
 use crate::db::{write_tx, Db};
 use crate::error::ApiResult;
@@ -68,8 +70,17 @@ pub fn insert(
     meta: &RequestMeta,
     rec: &AuditRecord,
 ) -> rusqlite::Result<String> {
+    insert_at(conn, meta, rec, crate::timefmt::now_micros())
+}
+
+/// `insert` with an explicit time (test rows from `POST /audit/testgenerate`).
+pub fn insert_at(
+    conn: &Connection,
+    meta: &RequestMeta,
+    rec: &AuditRecord,
+    now: i64,
+) -> rusqlite::Result<String> {
     let id = crate::model::new_uuid();
-    let now = crate::timefmt::now_micros();
     let text = |s: &str| SqlValue::Text(s.to_string());
     let opt = |s: &Option<String>| s.clone().map_or(SqlValue::Null, SqlValue::Text);
     // In `chain::COLUMNS` order; bound exactly as hashed.

@@ -1,9 +1,11 @@
 //! API types exactly as Coder's JSON (`codersdk`). Times are i64 microseconds internally.
 
+pub mod audit;
 pub mod org;
 pub mod role;
 pub mod user;
 
+pub use audit::*;
 pub use org::*;
 pub use role::*;
 pub use user::*;

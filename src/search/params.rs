@@ -193,13 +193,12 @@ impl QueryParams {
     /// A `YYYY-MM-DD` date at UTC midnight, in microseconds.
     pub fn date(&mut self, key: &str) -> Option<i64> {
         let v = self.single(key)?;
-        let fmt = time::macros::format_description!("[year]-[month]-[day]");
-        match time::Date::parse(&v, &fmt) {
-            Ok(d) => Some(d.midnight().assume_utc().unix_timestamp() * 1_000_000),
+        match super::godate::parse_date(&v) {
+            Ok(micros) => Some(micros),
             Err(e) => {
                 self.errors.push(Validation::new(
                     key,
-                    format!("Query param {key:?} must be a valid date format (2006-01-02): parsing time {v:?}: {e}"),
+                    format!("Query param {key:?} must be a valid date format (2006-01-02): {e}"),
                 ));
                 None
             }

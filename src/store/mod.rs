@@ -3,6 +3,7 @@
 
 pub mod ai_seats;
 pub mod api_keys;
+pub mod audit_logs;
 pub mod members;
 pub mod orgs;
 pub mod users;

@@ -1,5 +1,0 @@
-//! (area: audit) — routes registered from api/mod.rs.
-
-use actix_web::web;
-
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
