@@ -91,8 +91,9 @@ async fn list_members(
     Ok(crate::json::ok(&members))
 }
 
-/// `GET /organizations/{org}/paginated-members`: `limit` (0 = all), `offset`, `after_id`,
-/// ordered by `lower(username)`; `count` is the number of matching members.
+/// `GET /organizations/{org}/paginated-members`: `q` with the users search language (400
+/// `Invalid user search query.`), then `limit` (0 = all), `offset`, `after_id`; ordered by
+/// `lower(username)`; `count` is the number of matching members (0 on an empty page).
 async fn paginated_members(
     state: web::Data<AppState>,
     caller: Caller,
@@ -105,11 +106,13 @@ async fn paginated_members(
         .db
         .read(move |c| {
             let org = resolve_org(c, &caller, &org_value)?;
+            let q = pagination::query_values(&pairs, "q");
+            let filter = crate::search::users::parse(q.first().copied().unwrap_or(""))?;
             let page = pagination::parse(&pairs)?;
             if !caller.subject.can_read_members(&org.id) {
                 return Err(ApiError::not_found());
             }
-            Ok(store::members::paginated(c, &org.id, &page, None)?)
+            Ok(store::members::paginated(c, &org.id, &filter, &page)?)
         })
         .await?;
     let count = if members.is_empty() { 0 } else { count };

@@ -2,9 +2,11 @@
 //! `PaginatedOrganizationMembers`), with `has_ai_seat` computed in the same statement.
 
 use super::ai_seats::has_ai_seat_sql;
-use super::{json_list, to_json_list, Params};
+use super::{json_list, to_json_list, users, Params};
 use crate::model::{OrganizationMember, OrganizationMemberWithUserData, SlimRole};
+use crate::rbac::UserScope;
 use crate::search::members::MemberFilter;
+use crate::search::users::UsersFilter;
 use crate::search::Pagination;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -92,39 +94,31 @@ pub fn get(
         .optional()
 }
 
-/// An extra condition on `users u` for the paginated list (the users search filter): SQL
-/// text built from constant fragments and the parameters it refers to, numbered from 1.
-pub struct UserCondition {
-    pub sql: String,
-    pub params: Params,
-}
-
-/// A page of members ordered by `lower(username)`, non-system users only, and the total
-/// number of rows matching (0 for an empty page, as Coder answers).
+/// A page of members ordered by `lower(username)`, filtered with the users search (never
+/// deleted or system users), and the number of matches before LIMIT/OFFSET (after the
+/// `after_id` cursor), in one statement. `has_ai_seat` is computed for the page's rows only.
 pub fn paginated(
     conn: &Connection,
     org_id: &str,
+    filter: &UsersFilter,
     page: &Pagination,
-    cond: Option<UserCondition>,
 ) -> rusqlite::Result<(Vec<OrganizationMemberWithUserData>, i64)> {
-    let (mut sql_cond, mut p) = match cond {
-        Some(c) => (format!(" AND ({})", c.sql), c.params),
-        None => (String::new(), Params::default()),
-    };
-    let org = p.push(org_id.to_string());
+    let mut p = Params::default();
+    let mut wh = users::filter_sql(filter, &UserScope::All, "", &mut p);
     if let Some(after) = &page.after_id {
-        let a = p.push(after.clone());
-        sql_cond.push_str(&format!(
-            " AND lower(u.username) > (SELECT lower(au.username) FROM users au WHERE au.id = {a})"
-        ));
+        wh.push_str(" AND ");
+        wh.push_str(&users::after_id_sql(after, &mut p));
     }
-    let limit = if page.limit > 0 { page.limit } else { -1 };
+    let org = p.push(org_id.to_string());
+    let lim = users::limit_offset_sql(page, &mut p);
     let sql = format!(
-        "SELECT {}, count(*) OVER () {FROM} WHERE m.organization_id = {org} AND u.is_system = 0{sql_cond} \
-         ORDER BY lower(u.username), u.id LIMIT {} OFFSET {}",
-        member_columns(),
-        p.push(limit),
-        p.push(page.offset)
+        "WITH page AS (SELECT m.user_id AS id, lower(u.username) AS k, count(*) OVER () AS total \
+         FROM organization_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.organization_id = {org} AND {wh} ORDER BY lower(u.username) {lim}) \
+         SELECT {}, page.total FROM page \
+         JOIN organization_members m ON m.organization_id = {org} AND m.user_id = page.id \
+         JOIN users u ON u.id = m.user_id ORDER BY page.k",
+        member_columns()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut count = 0;

@@ -7,7 +7,6 @@ use serde_json::{json, Value};
 /// A server with an owner, a second organization `other`, and one user per role. Every
 /// user is a member of the default organization; `orgadmin` and `orguseradmin` hold their
 /// admin role in `other` only (they are plain members of the default organization).
-#[allow(dead_code)]
 pub struct World {
     pub server: TestServer,
     pub owner: Client,
