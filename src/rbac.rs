@@ -263,6 +263,13 @@ impl Subject {
         self.orgs_with(&[ORG_ADMIN, ORG_AUDITOR, ORG_TEMPLATE_ADMIN])
     }
 
+    /// Read one workspace of `owner_id` in `org`.
+    pub fn can_read_workspace(&self, org: &str, owner_id: &str) -> bool {
+        self.can_read_all_workspaces()
+            || owner_id == self.user_id
+            || self.workspace_read_orgs().iter().any(|o| o == org)
+    }
+
     /// Create a workspace in `org` for `owner_id`.
     pub fn can_create_workspace_for(&self, org: &str, owner_id: &str) -> bool {
         if self.is_owner() || self.has_org(org, ORG_ADMIN) {

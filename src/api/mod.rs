@@ -7,6 +7,7 @@ pub mod auth;
 pub mod buildinfo;
 pub mod entitlements;
 pub mod extract;
+pub mod interception_input;
 pub mod keys;
 pub mod members;
 pub mod ops;
@@ -14,6 +15,7 @@ pub mod orgs;
 pub mod params;
 pub mod roles;
 pub mod users;
+pub mod workspace_builds;
 pub mod workspaces;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -34,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(entitlements::routes)
             .configure(aibridge::routes)
             .configure(workspaces::routes)
+            .configure(workspace_builds::routes)
             .configure(ops::routes)
             .default_service(web::to(route_not_found)),
     );

@@ -1,5 +1,237 @@
-//! (area: workspaces) — routes registered from api/mod.rs.
+//! Workspaces without templates or provisioners: create (with build #1), list, read.
+//! Creation is audited as a `workspace` `create` row plus the `workspace_build` `start` row of
+//! build #1, in the creating transaction; the build's job id is the request id, so both rows
+//! share Coder's "provisioner job id" request id.
 
-use actix_web::web;
+use super::params::{resolve_org, resolve_user};
+use super::workspace_builds::{build_audit_fields, build_record};
+use crate::audit::{self, AuditRecord};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Validation};
+use crate::model::workspace::Workspace;
+use crate::rbac::Subject;
+use crate::request_meta::RequestMeta;
+use crate::search::pagination::{self, query_pairs, query_values};
+use crate::state::AppState;
+use crate::store;
+use crate::store::workspaces::{ListFilter, NewBuild, NewWorkspace, ReadScope};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use rusqlite::Connection;
+use serde::Deserialize;
+use serde_json::json;
 
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/organizations/{organization}/members/{user}/workspaces",
+        web::post().to(create),
+    )
+    .route("/workspaces", web::get().to(list))
+    .route("/workspaces/{workspace}", web::get().to(get_one));
+}
+
+/// `{workspace}`: a UUID of a workspace the caller may read (deleted ones included);
+/// otherwise 400 (not a UUID) or 404.
+pub fn load_readable(conn: &Connection, subject: &Subject, value: &str) -> ApiResult<Workspace> {
+    let id = crate::model::parse_uuid(value).ok_or_else(|| {
+        ApiError::bad_request(format!("Invalid UUID {value:?}."))
+            .detail(format!("invalid UUID length: {}", value.len()))
+    })?;
+    match store::workspaces::get(conn, &id)? {
+        Some(w) if subject.can_read_workspace(&w.organization_id, &w.owner_id) => Ok(w),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+pub fn gone(ws: &Workspace) -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        format!(
+            "Workspace {:?} was deleted, you can view this workspace by specifying '?deleted=true' and trying again.",
+            ws.id
+        ),
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CreateWorkspaceRequest {
+    name: Option<String>,
+    /// coderlite extension: whether build #1 runs an AI task.
+    has_ai_task: Option<bool>,
+}
+
+fn validate_name(name: &str) -> Result<(), Validation> {
+    if name.is_empty() {
+        return Err(Validation::required("name"));
+    }
+    crate::accounts::validate_username(name).map_err(|_| {
+        Validation::new(
+            "name",
+            format!("Validation failed for tag \"workspace_name\" with value: {name:?}"),
+        )
+    })
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+    body: web::Json<CreateWorkspaceRequest>,
+) -> ApiResult<HttpResponse> {
+    let (org_value, user_value) = path.into_inner();
+    let req = body.into_inner();
+    let c2 = caller.clone();
+    let (org, owner) = state
+        .db
+        .read(move |conn| {
+            let org = resolve_org(conn, &c2, &org_value)?;
+            let owner_id = resolve_user(conn, &c2, &user_value)?;
+            let member = store::users::is_member_of_any(conn, &owner_id, &[org.id.clone()])?;
+            if !member || !c2.subject.can_create_workspace_for(&org.id, &owner_id) {
+                return Err(ApiError::not_found());
+            }
+            let owner = store::users::get_by_id(conn, &owner_id)?.ok_or_else(ApiError::not_found)?;
+            Ok((org, owner))
+        })
+        .await?;
+    let name = req.name.unwrap_or_default();
+    validate_name(&name).map_err(|v| ApiError::validation_failed(vec![v]))?;
+    let has_ai_task = req.has_ai_task.unwrap_or(false);
+    let rec = AuditRecord::new(caller.user_id(), "create", "workspace").org(&org.id);
+    let initiator = caller.user_id().to_string();
+    let meta2 = meta.clone();
+    let ws = audit::audited(&state.db, meta, rec, move |tx, rec| {
+        if store::workspaces::live_name_taken(tx, &owner.id, &name)? {
+            return Err(ApiError::conflict(format!("Workspace {name:?} already exists."))
+                .validations(vec![Validation::new(
+                    "name",
+                    "This value is already in use and should be unique.",
+                )]));
+        }
+        let now = crate::timefmt::now_micros();
+        let ws_id = crate::model::new_uuid();
+        let build_id = crate::model::new_uuid();
+        store::workspaces::insert(
+            tx,
+            &NewWorkspace {
+                id: &ws_id,
+                owner_id: &owner.id,
+                organization_id: &org.id,
+                name: &name,
+                now,
+            },
+        )?;
+        let number = store::workspaces::insert_build(
+            tx,
+            &NewBuild {
+                id: &build_id,
+                workspace_id: &ws_id,
+                transition: "start",
+                initiator_id: &initiator,
+                reason: "initiator",
+                has_ai_task,
+                job_id: &meta2.request_id,
+                now,
+            },
+        )?;
+        let fields = build_audit_fields(&name, number, "initiator", &owner.username);
+        rec.resource_id = ws_id.clone();
+        rec.resource_target = name.clone();
+        rec.diff = audit::diff::compute(
+            &serde_json::Value::Null,
+            &json!({"id": ws_id, "owner_id": owner.id, "name": name}),
+            &audit::fields::WORKSPACE,
+        );
+        rec.additional_fields = fields.clone();
+        rec.build_reason = Some("initiator".into());
+        let build_rec = build_record(&initiator, "start", &org.id, &build_id, &name, fields, "initiator");
+        audit::insert(tx, &meta2, &build_rec)?;
+        store::workspaces::get(tx, &ws_id)?.ok_or_else(|| ApiError::internal("workspace vanished"))
+    })
+    .await?;
+    Ok(crate::json::created(&ws))
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let pairs = query_pairs(req.query_string())?;
+    let page = pagination::parse(&pairs)?;
+    let q = query_values(&pairs, "q").first().copied().unwrap_or("").to_string();
+    let query = crate::search::workspaces::parse(&q).map_err(|v| {
+        ApiError::bad_request("Invalid workspace search query.").validations(v)
+    })?;
+    let resp = state
+        .db
+        .read(move |conn| {
+            let s = &caller.subject;
+            let scope = if s.can_read_all_workspaces() {
+                ReadScope::All
+            } else {
+                ReadScope::OwnAndOrgs {
+                    user_id: s.user_id.clone(),
+                    orgs: s.workspace_read_orgs(),
+                }
+            };
+            let mut filter = ListFilter {
+                name_contains: query.name,
+                deleted: query.deleted,
+                has_ai_task: query.has_ai_task,
+                ids: query.ids,
+                ..Default::default()
+            };
+            match query.owner.as_deref() {
+                None => {}
+                Some("me") => filter.owner_id = Some(s.user_id.clone()),
+                Some(o) => match store::users::resolve_id(conn, o)? {
+                    Some(id) => filter.owner_id = Some(id),
+                    None => filter.owner_missing = true,
+                },
+            }
+            let (workspaces, count) =
+                store::workspaces::list(conn, &scope, &filter, page.limit, page.offset)?;
+            Ok(crate::model::workspace::WorkspacesResponse { workspaces, count })
+        })
+        .await?;
+    Ok(crate::json::ok(&resp))
+}
+
+async fn get_one(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let pairs = query_pairs(req.query_string())?;
+    let include_deleted = match query_values(&pairs, "include_deleted").first().copied() {
+        None | Some("") => false,
+        Some(v) => parse_go_bool(v).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Invalid boolean value {v:?} for \"include_deleted\" query param."
+            ))
+            .validations(vec![Validation::new("deleted", "Must be a valid boolean")])
+        })?,
+    };
+    let value = path.into_inner();
+    let ws = state
+        .db
+        .read(move |conn| load_readable(conn, &caller.subject, &value))
+        .await?;
+    if ws.deleted && !include_deleted {
+        return Err(gone(&ws));
+    }
+    Ok(crate::json::ok(&ws))
+}
+
+/// Go's `strconv.ParseBool`.
+pub fn parse_go_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}

@@ -1,9 +1,12 @@
 //! API types exactly as Coder's JSON (`codersdk`). Times are i64 microseconds internally.
 
+pub mod aibridge;
 pub mod audit;
+pub mod entitlements;
 pub mod org;
 pub mod role;
 pub mod user;
+pub mod workspace;
 
 pub use audit::*;
 pub use org::*;

@@ -4,10 +4,12 @@
 pub mod audit;
 pub mod godate;
 pub mod gotime;
+pub mod interceptions;
 pub mod members;
 pub mod pagination;
 pub mod params;
 pub mod users;
+pub mod workspaces;
 
 pub use pagination::Pagination;
 pub use params::QueryParams;

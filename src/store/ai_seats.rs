@@ -27,3 +27,57 @@ pub fn active_seat_count(conn: &Connection) -> rusqlite::Result<i64> {
     );
     conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))
 }
+
+/// Active, non-deleted, non-system users (`user_limit.actual`, Coder's `GetActiveUserCount`).
+pub fn active_user_count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM users WHERE status = 'active' AND deleted = 0 AND is_system = 0",
+    )?
+    .query_row([], |r| r.get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .expect("explain");
+        stmt.query_map([], |r| r.get::<_, String>(3))
+            .expect("rows")
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .expect("plan")
+    }
+
+    /// The seat EXISTS subqueries must be index look-ups, never scans of the source tables.
+    #[test]
+    fn seat_subqueries_use_indexes() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        crate::db::migrate::migrate(&mut conn).expect("schema");
+        for sql in [
+            format!("SELECT u.id, {} FROM users u LIMIT 50", has_ai_seat_sql("u.id")),
+            format!(
+                "SELECT count(*) FROM users u WHERE u.status = 'active' AND {}",
+                has_ai_seat_sql("u.id")
+            ),
+        ] {
+            let steps = plan(&conn, &sql);
+            let text = steps.join("\n");
+            for table in ["aibridge_interceptions", "workspaces", "workspace_builds"] {
+                assert!(
+                    !steps.iter().any(|s| {
+                        s.starts_with(&format!("SCAN {table}"))
+                            || s.starts_with("SCAN ai")
+                            || s.starts_with("SCAN aw")
+                            || s.starts_with("SCAN ab")
+                    }),
+                    "{table} scanned:\n{text}"
+                );
+            }
+            assert!(text.contains("aibridge_interceptions_initiator"), "{text}");
+            assert!(text.contains("workspaces_owner_name_live"), "{text}");
+            assert!(text.contains("workspace_builds_ai_task"), "{text}");
+        }
+    }
+}

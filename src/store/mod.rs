@@ -4,9 +4,11 @@
 pub mod ai_seats;
 pub mod api_keys;
 pub mod audit_logs;
+pub mod interceptions;
 pub mod members;
 pub mod orgs;
 pub mod users;
+pub mod workspaces;
 
 use rusqlite::types::Value;
 

@@ -1,0 +1,103 @@
+//! `q=` for `GET /aibridge/interceptions` (Coder's `searchquery.AIBridgeInterceptions`):
+//! `initiator` (user id, username or `me`; also the key of bare words), `provider`, `model`,
+//! `client`, `started_after`, `started_before` (RFC 3339). The initiator is returned raw; the
+//! handler resolves it against the database.
+
+use super::{terms, QueryParams};
+use crate::error::Validation;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct InterceptionQuery {
+    pub initiator: Option<String>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub client: Option<String>,
+    pub started_after: Option<i64>,
+    pub started_before: Option<i64>,
+}
+
+/// Go's `time.RFC3339Nano` layout, as Coder's `Time3339Nano` names it in messages.
+const RFC3339_NANO: &str = "2006-01-02T15:04:05.999999999Z07:00";
+
+/// Coder's `QueryParamParser.Time3339Nano`: the value is upper-cased (queries are
+/// lower-cased) and parsed as RFC 3339.
+pub fn time_3339_nano(qp: &mut QueryParams, key: &str) -> Option<i64> {
+    let raw = qp.string(key)?;
+    let v = raw.to_uppercase();
+    match crate::timefmt::parse_rfc3339(&v) {
+        Ok(m) => Some(m),
+        Err(_) => {
+            qp.errors.push(Validation::new(
+                key,
+                format!(
+                    "Query param {key:?} must be a valid date format ({RFC3339_NANO}): parsing time {v:?} as {RFC3339_NANO:?}: cannot parse {v:?} as \"2006\""
+                ),
+            ));
+            None
+        }
+    }
+}
+
+pub fn parse(q: &str) -> Result<InterceptionQuery, Vec<Validation>> {
+    if q.trim().is_empty() {
+        return Ok(InterceptionQuery::default());
+    }
+    let t = terms(q, "initiator").map_err(|e| vec![e])?;
+    let mut qp = QueryParams::new(t);
+    let out = InterceptionQuery {
+        initiator: qp.string("initiator"),
+        provider: qp.string("provider"),
+        model: qp.string("model"),
+        client: qp.string("client"),
+        started_after: time_3339_nano(&mut qp, "started_after"),
+        started_before: time_3339_nano(&mut qp, "started_before"),
+    };
+    if let (Some(a), Some(b)) = (out.started_after, out.started_before) {
+        if b <= a {
+            qp.errors.push(Validation::new(
+                "started_before",
+                "Query param \"started_before\" has invalid value: \"started_before\" must be after \"started_after\" if set",
+            ));
+        }
+    }
+    let errors = qp.finish();
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_keys_and_times() {
+        let q = parse("initiator:me provider:Anthropic started_after:\"2024-01-02T03:04:05Z\"")
+            .expect("ok");
+        assert_eq!(q.initiator.as_deref(), Some("me"));
+        assert_eq!(q.provider.as_deref(), Some("anthropic"));
+        assert_eq!(
+            q.started_after,
+            crate::timefmt::parse_rfc3339("2024-01-02T03:04:05Z").ok()
+        );
+        assert_eq!(parse("alice").expect("bare").initiator.as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        let e = parse("started_after:yesterday").unwrap_err();
+        assert_eq!(e[0].field, "started_after");
+        assert!(e[0].detail.starts_with(
+            "Query param \"started_after\" must be a valid date format (2006-01-02T15:04:05.999999999Z07:00)"
+        ));
+        let e = parse("started_after:\"2024-01-02T00:00:00Z\" started_before:\"2024-01-01T00:00:00Z\"")
+            .unwrap_err();
+        assert_eq!(e[0].field, "started_before");
+        let e = parse("colour:red").unwrap_err();
+        assert_eq!(e[0].detail, "\"colour\" is not a valid query param");
+        let e = parse("model:a model:b").unwrap_err();
+        assert!(e[0].detail.contains("provided more than once"));
+    }
+}
