@@ -59,15 +59,28 @@ async fn list(
     let pairs = query_pairs(req.query_string())?;
     let page = pagination::parse(&pairs)?;
     if page.after_id.is_some() && page.offset != 0 {
-        return Err(ApiError::bad_request("Query parameters have invalid values.")
-            .detail("Cannot use both after_id and offset pagination in the same request."));
+        return Err(
+            ApiError::bad_request("Query parameters have invalid values.")
+                .detail("Cannot use both after_id and offset pagination in the same request."),
+        );
     }
-    let limit = if page.limit == 0 { DEFAULT_LIMIT } else { page.limit };
+    let limit = if page.limit == 0 {
+        DEFAULT_LIMIT
+    } else {
+        page.limit
+    };
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request("Invalid pagination limit value.")
-            .detail(format!("Pagination limit must be in range (0, {MAX_LIMIT}]")));
+        return Err(
+            ApiError::bad_request("Invalid pagination limit value.").detail(format!(
+                "Pagination limit must be in range (0, {MAX_LIMIT}]"
+            )),
+        );
     }
-    let q = query_values(&pairs, "q").first().copied().unwrap_or("").to_string();
+    let q = query_values(&pairs, "q")
+        .first()
+        .copied()
+        .unwrap_or("")
+        .to_string();
     let query = crate::search::interceptions::parse(&q).map_err(search_error)?;
     let resp = state
         .db
@@ -113,13 +126,17 @@ async fn list(
 async fn read_body(mut payload: web::Payload) -> ApiResult<Vec<u8>> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("Could not read the request body.").detail(e.to_string()))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request("Could not read the request body.").detail(e.to_string())
+        })?;
         if body.len() + chunk.len() > BODY_LIMIT {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
                 "Request body too large.",
             )
-            .detail(format!("The request body must not exceed {BODY_LIMIT} bytes.")));
+            .detail(format!(
+                "The request body must not exceed {BODY_LIMIT} bytes."
+            )));
         }
         body.extend_from_slice(&chunk);
     }
@@ -146,7 +163,10 @@ fn resolve_items(conn: &Connection, items: &mut [Item]) -> ApiResult<()> {
             Some(id) => item.row.initiator_id = id,
             None => errs.push(Validation::new(
                 format!("{}initiator", item.field_prefix),
-                format!("user {:?} does not exist (expected a user id or username)", item.initiator),
+                format!(
+                    "user {:?} does not exist (expected a user id or username)",
+                    item.initiator
+                ),
             )),
         }
         if !seen.insert(item.row.id.clone()) {
@@ -162,7 +182,9 @@ fn resolve_items(conn: &Connection, items: &mut [Item]) -> ApiResult<()> {
         }
     }
     if !errs.is_empty() {
-        return Err(ApiError::validation_failed(interception_input::capped(errs)));
+        return Err(ApiError::validation_failed(interception_input::capped(
+            errs,
+        )));
     }
     if !conflicts.is_empty() {
         return Err(ApiError::conflict("Interception already exists.")
@@ -181,7 +203,8 @@ async fn create(
         return Err(ApiError::forbidden());
     }
     let body = read_body(payload).await?;
-    let rec = AuditRecord::new(caller.user_id(), "create", "ai_seat");
+    let mut rec = AuditRecord::new(caller.user_id(), "create", "ai_seat");
+    rec.status_code = 201;
     let (created, is_batch) = audited_create(&state, meta, rec, body).await?;
     if is_batch {
         let count = created.len() as i64;

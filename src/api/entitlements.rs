@@ -50,7 +50,8 @@ pub const FEATURE_NAMES: &[&str] = &[
 pub const AI_GOVERNANCE_OVER_LIMIT: &str =
     "Your organization is using {actual} of {limit} AI Governance add-on seats ({over} over the limit).";
 /// Coder's `codersdk.LicenseAIGovernance90PercentWarningText`.
-pub const AI_GOVERNANCE_90_PERCENT: &str = "You have used {percent}% of your AI Governance add-on seats.";
+pub const AI_GOVERNANCE_90_PERCENT: &str =
+    "You have used {percent}% of your AI Governance add-on seats.";
 
 /// Coder's `appendAIGovernanceSeatLimitWarning` (called only when actual > 0).
 pub fn ai_seat_warning(actual: i64, limit: i64) -> Option<String> {
@@ -120,7 +121,12 @@ async fn get_entitlements(state: web::Data<AppState>, _caller: Caller) -> ApiRes
             ))
         })
         .await?;
-    Ok(crate::json::ok(&build(limit, users, seats, crate::timefmt::now_micros())))
+    Ok(crate::json::ok(&build(
+        limit,
+        users,
+        seats,
+        crate::timefmt::now_micros(),
+    )))
 }
 
 #[cfg(test)]

@@ -23,18 +23,31 @@ pub struct Parsed {
     pub is_batch: bool,
 }
 
-fn opt_string(obj: &serde_json::Map<String, Value>, key: &str, prefix: &str, errs: &mut Vec<Validation>) -> Option<String> {
+fn opt_string(
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    prefix: &str,
+    errs: &mut Vec<Validation>,
+) -> Option<String> {
     match obj.get(key) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => {
-            errs.push(Validation::new(format!("{prefix}{key}"), "must be a string"));
+            errs.push(Validation::new(
+                format!("{prefix}{key}"),
+                "must be a string",
+            ));
             None
         }
     }
 }
 
-fn required_string(obj: &serde_json::Map<String, Value>, key: &str, prefix: &str, errs: &mut Vec<Validation>) -> String {
+fn required_string(
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    prefix: &str,
+    errs: &mut Vec<Validation>,
+) -> String {
     match opt_string(obj, key, prefix, errs) {
         Some(s) if !s.trim().is_empty() => s,
         Some(_) | None => {
@@ -46,7 +59,12 @@ fn required_string(obj: &serde_json::Map<String, Value>, key: &str, prefix: &str
     }
 }
 
-fn time_field(obj: &serde_json::Map<String, Value>, key: &str, prefix: &str, errs: &mut Vec<Validation>) -> Option<i64> {
+fn time_field(
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    prefix: &str,
+    errs: &mut Vec<Validation>,
+) -> Option<i64> {
     let s = opt_string(obj, key, prefix, errs)?;
     match crate::timefmt::parse_rfc3339(&s) {
         Ok(m) => Some(m),
@@ -75,7 +93,10 @@ fn parse_item(v: &Value, prefix: &str, errs: &mut Vec<Validation>) -> Option<Ite
         Some(s) => match crate::model::parse_uuid(&s) {
             Some(u) if u != crate::model::NIL_UUID => Some(u),
             _ => {
-                errs.push(Validation::new(format!("{prefix}id"), format!("must be a valid UUID, got {s:?}")));
+                errs.push(Validation::new(
+                    format!("{prefix}id"),
+                    format!("must be a valid UUID, got {s:?}"),
+                ));
                 None
             }
         },
@@ -84,20 +105,30 @@ fn parse_item(v: &Value, prefix: &str, errs: &mut Vec<Validation>) -> Option<Ite
     let provider = required_string(obj, "provider", prefix, errs);
     let model = required_string(obj, "model", prefix, errs);
     let started_at = time_field(obj, "started_at", prefix, errs);
-    if started_at.is_none() && !errs.iter().any(|e| e.field == format!("{prefix}started_at")) {
+    if started_at.is_none()
+        && !errs
+            .iter()
+            .any(|e| e.field == format!("{prefix}started_at"))
+    {
         errs.push(Validation::required(&format!("{prefix}started_at")));
     }
     let ended_at = time_field(obj, "ended_at", prefix, errs);
     if let (Some(s), Some(e)) = (started_at, ended_at) {
         if e < s {
-            errs.push(Validation::new(format!("{prefix}ended_at"), "must not be before started_at"));
+            errs.push(Validation::new(
+                format!("{prefix}ended_at"),
+                "must not be before started_at",
+            ));
         }
     }
     let metadata = match obj.get("metadata") {
         None | Some(Value::Null) => None,
         Some(m @ Value::Object(_)) => Some(m.to_string()),
         Some(_) => {
-            errs.push(Validation::new(format!("{prefix}metadata"), "must be a JSON object or null"));
+            errs.push(Validation::new(
+                format!("{prefix}metadata"),
+                "must be a JSON object or null",
+            ));
             None
         }
     };
@@ -128,14 +159,18 @@ pub fn capped(mut errs: Vec<Validation>) -> Vec<Validation> {
     if errs.len() > MAX_REPORTED {
         let more = errs.len() - MAX_REPORTED;
         errs.truncate(MAX_REPORTED);
-        errs.push(Validation::new("body", format!("... and {more} more validation errors")));
+        errs.push(Validation::new(
+            "body",
+            format!("... and {more} more validation errors"),
+        ));
     }
     errs
 }
 
 /// Parses and shape-validates the body.
 pub fn parse(body: &[u8]) -> Result<Parsed, ApiError> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| ApiError::invalid_json(e.to_string()))?;
+    let v: Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::invalid_json(e.to_string()))?;
     let mut errs = Vec::new();
     let (items, is_batch) = match &v {
         Value::Array(list) => {
@@ -146,11 +181,14 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ApiError> {
                 )]));
             }
             if list.len() > MAX_BATCH {
-                return Err(ApiError::bad_request("Too many interceptions in one request.")
-                    .detail(format!(
+                return Err(
+                    ApiError::bad_request("Too many interceptions in one request.").detail(
+                        format!(
                         "A request may create at most {MAX_BATCH} interceptions; this one has {}.",
                         list.len()
-                    )));
+                    ),
+                    ),
+                );
             }
             let items = list
                 .iter()
@@ -159,7 +197,10 @@ pub fn parse(body: &[u8]) -> Result<Parsed, ApiError> {
                 .collect();
             (items, true)
         }
-        other => (parse_item(other, "", &mut errs).into_iter().collect(), false),
+        other => (
+            parse_item(other, "", &mut errs).into_iter().collect(),
+            false,
+        ),
     };
     if !errs.is_empty() {
         return Err(ApiError::validation_failed(capped(errs)));
@@ -177,7 +218,10 @@ mod tests {
                        {"initiator":"","provider":"p","model":"m","started_at":"nope","metadata":[1]}]"#;
         let e = parse(body).err().expect("invalid");
         let fields: Vec<&str> = e.validations.iter().map(|v| v.field.as_str()).collect();
-        assert_eq!(fields, vec!["[1].initiator", "[1].started_at", "[1].metadata"]);
+        assert_eq!(
+            fields,
+            vec!["[1].initiator", "[1].started_at", "[1].metadata"]
+        );
         let ok = parse(br#"{"initiator":"a","provider":"p","model":"m","started_at":"2024-01-01T00:00:00Z","ended_at":null}"#)
             .expect("ok");
         assert!(!ok.is_batch);

@@ -120,7 +120,12 @@ async fn create(
     let (transition, reason) = validate(&req)?;
     let has_ai_task = req.has_ai_task.unwrap_or(false);
     let rec = if transition == "delete" {
-        AuditRecord::new(caller.user_id(), "delete", "workspace").resource(&ws.id, &ws.name)
+        // Coder audits the delete request itself (201); start/stop rows stand for the
+        // completed provisioner job (200).
+        let mut r =
+            AuditRecord::new(caller.user_id(), "delete", "workspace").resource(&ws.id, &ws.name);
+        r.status_code = 201;
+        r
     } else {
         AuditRecord::new(caller.user_id(), transition, "workspace_build")
             .resource(crate::model::NIL_UUID, &ws.name)

@@ -88,27 +88,33 @@ async fn create(
         .read(move |conn| {
             let org = resolve_org(conn, &c2, &org_value)?;
             let owner_id = resolve_user(conn, &c2, &user_value)?;
-            let member = store::users::is_member_of_any(conn, &owner_id, &[org.id.clone()])?;
+            let member =
+                store::users::is_member_of_any(conn, &owner_id, std::slice::from_ref(&org.id))?;
             if !member || !c2.subject.can_create_workspace_for(&org.id, &owner_id) {
                 return Err(ApiError::not_found());
             }
-            let owner = store::users::get_by_id(conn, &owner_id)?.ok_or_else(ApiError::not_found)?;
+            let owner =
+                store::users::get_by_id(conn, &owner_id)?.ok_or_else(ApiError::not_found)?;
             Ok((org, owner))
         })
         .await?;
     let name = req.name.unwrap_or_default();
     validate_name(&name).map_err(|v| ApiError::validation_failed(vec![v]))?;
     let has_ai_task = req.has_ai_task.unwrap_or(false);
-    let rec = AuditRecord::new(caller.user_id(), "create", "workspace").org(&org.id);
+    let mut rec = AuditRecord::new(caller.user_id(), "create", "workspace").org(&org.id);
+    rec.status_code = 201;
     let initiator = caller.user_id().to_string();
     let meta2 = meta.clone();
     let ws = audit::audited(&state.db, meta, rec, move |tx, rec| {
         if store::workspaces::live_name_taken(tx, &owner.id, &name)? {
-            return Err(ApiError::conflict(format!("Workspace {name:?} already exists."))
-                .validations(vec![Validation::new(
-                    "name",
-                    "This value is already in use and should be unique.",
-                )]));
+            return Err(
+                ApiError::conflict(format!("Workspace {name:?} already exists.")).validations(
+                    vec![Validation::new(
+                        "name",
+                        "This value is already in use and should be unique.",
+                    )],
+                ),
+            );
         }
         let now = crate::timefmt::now_micros();
         let ws_id = crate::model::new_uuid();
@@ -146,7 +152,15 @@ async fn create(
         );
         rec.additional_fields = fields.clone();
         rec.build_reason = Some("initiator".into());
-        let build_rec = build_record(&initiator, "start", &org.id, &build_id, &name, fields, "initiator");
+        let build_rec = build_record(
+            &initiator,
+            "start",
+            &org.id,
+            &build_id,
+            &name,
+            fields,
+            "initiator",
+        );
         audit::insert(tx, &meta2, &build_rec)?;
         store::workspaces::get(tx, &ws_id)?.ok_or_else(|| ApiError::internal("workspace vanished"))
     })
@@ -161,10 +175,13 @@ async fn list(
 ) -> ApiResult<HttpResponse> {
     let pairs = query_pairs(req.query_string())?;
     let page = pagination::parse(&pairs)?;
-    let q = query_values(&pairs, "q").first().copied().unwrap_or("").to_string();
-    let query = crate::search::workspaces::parse(&q).map_err(|v| {
-        ApiError::bad_request("Invalid workspace search query.").validations(v)
-    })?;
+    let q = query_values(&pairs, "q")
+        .first()
+        .copied()
+        .unwrap_or("")
+        .to_string();
+    let query = crate::search::workspaces::parse(&q)
+        .map_err(|v| ApiError::bad_request("Invalid workspace search query.").validations(v))?;
     let resp = state
         .db
         .read(move |conn| {

@@ -16,28 +16,6 @@ pub struct InterceptionQuery {
     pub started_before: Option<i64>,
 }
 
-/// Go's `time.RFC3339Nano` layout, as Coder's `Time3339Nano` names it in messages.
-const RFC3339_NANO: &str = "2006-01-02T15:04:05.999999999Z07:00";
-
-/// Coder's `QueryParamParser.Time3339Nano`: the value is upper-cased (queries are
-/// lower-cased) and parsed as RFC 3339.
-pub fn time_3339_nano(qp: &mut QueryParams, key: &str) -> Option<i64> {
-    let raw = qp.string(key)?;
-    let v = raw.to_uppercase();
-    match crate::timefmt::parse_rfc3339(&v) {
-        Ok(m) => Some(m),
-        Err(_) => {
-            qp.errors.push(Validation::new(
-                key,
-                format!(
-                    "Query param {key:?} must be a valid date format ({RFC3339_NANO}): parsing time {v:?} as {RFC3339_NANO:?}: cannot parse {v:?} as \"2006\""
-                ),
-            ));
-            None
-        }
-    }
-}
-
 pub fn parse(q: &str) -> Result<InterceptionQuery, Vec<Validation>> {
     if q.trim().is_empty() {
         return Ok(InterceptionQuery::default());
@@ -49,8 +27,8 @@ pub fn parse(q: &str) -> Result<InterceptionQuery, Vec<Validation>> {
         provider: qp.string("provider"),
         model: qp.string("model"),
         client: qp.string("client"),
-        started_after: time_3339_nano(&mut qp, "started_after"),
-        started_before: time_3339_nano(&mut qp, "started_before"),
+        started_after: qp.time3339nano("started_after"),
+        started_before: qp.time3339nano("started_before"),
     };
     if let (Some(a), Some(b)) = (out.started_after, out.started_before) {
         if b <= a {
@@ -82,7 +60,10 @@ mod tests {
             q.started_after,
             crate::timefmt::parse_rfc3339("2024-01-02T03:04:05Z").ok()
         );
-        assert_eq!(parse("alice").expect("bare").initiator.as_deref(), Some("alice"));
+        assert_eq!(
+            parse("alice").expect("bare").initiator.as_deref(),
+            Some("alice")
+        );
     }
 
     #[test]
@@ -92,8 +73,9 @@ mod tests {
         assert!(e[0].detail.starts_with(
             "Query param \"started_after\" must be a valid date format (2006-01-02T15:04:05.999999999Z07:00)"
         ));
-        let e = parse("started_after:\"2024-01-02T00:00:00Z\" started_before:\"2024-01-01T00:00:00Z\"")
-            .unwrap_err();
+        let e =
+            parse("started_after:\"2024-01-02T00:00:00Z\" started_before:\"2024-01-01T00:00:00Z\"")
+                .unwrap_err();
         assert_eq!(e[0].field, "started_before");
         let e = parse("colour:red").unwrap_err();
         assert_eq!(e[0].detail, "\"colour\" is not a valid query param");

@@ -45,7 +45,10 @@ pub fn parse(q: &str) -> Result<WorkspaceQuery, Vec<Validation>> {
             Some(u) => ids.push(u),
             None => qp.errors.push(Validation::new(
                 "id",
-                format!("Query param \"id\" has invalid values: invalid UUID length: {}", raw.len()),
+                format!(
+                    "Query param \"id\" has invalid values: invalid UUID length: {}",
+                    raw.len()
+                ),
             )),
         }
     }
@@ -79,7 +82,10 @@ mod tests {
             (Some("alice"), Some("dev"))
         );
         assert_eq!(parse("Dev").expect("ok").name.as_deref(), Some("dev"));
-        assert_eq!(parse("has-ai-task:false").expect("ok").has_ai_task, Some(false));
+        assert_eq!(
+            parse("has-ai-task:false").expect("ok").has_ai_task,
+            Some(false)
+        );
     }
 
     #[test]

@@ -56,7 +56,10 @@ mod tests {
         let mut conn = Connection::open_in_memory().expect("db");
         crate::db::migrate::migrate(&mut conn).expect("schema");
         for sql in [
-            format!("SELECT u.id, {} FROM users u LIMIT 50", has_ai_seat_sql("u.id")),
+            format!(
+                "SELECT u.id, {} FROM users u LIMIT 50",
+                has_ai_seat_sql("u.id")
+            ),
             format!(
                 "SELECT count(*) FROM users u WHERE u.status = 'active' AND {}",
                 has_ai_seat_sql("u.id")

@@ -2,7 +2,9 @@
 //! owner, organization and latest build (with the build's initiator).
 
 use super::Params;
-use crate::model::workspace::{BuildRow, BuildWorkspace, Workspace, WorkspaceBuild, WorkspaceHealth};
+use crate::model::workspace::{
+    BuildRow, BuildWorkspace, Workspace, WorkspaceBuild, WorkspaceHealth,
+};
 use crate::model::NIL_UUID;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -93,7 +95,10 @@ pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Workspace>> {
 pub enum ReadScope {
     All,
     /// Own workspaces plus every workspace of these organizations.
-    OwnAndOrgs { user_id: String, orgs: Vec<String> },
+    OwnAndOrgs {
+        user_id: String,
+        orgs: Vec<String>,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -112,7 +117,9 @@ fn where_sql(scope: &ReadScope, f: &ListFilter, p: &mut Params) -> String {
     if let ReadScope::OwnAndOrgs { user_id, orgs } = scope {
         let me = p.push(user_id.clone());
         let list = p.push_list(orgs);
-        w.push(format!("(w.owner_id = {me} OR w.organization_id IN {list})"));
+        w.push(format!(
+            "(w.owner_id = {me} OR w.organization_id IN {list})"
+        ));
     }
     if f.owner_missing {
         w.push("0 = 1".into());
@@ -121,7 +128,10 @@ fn where_sql(scope: &ReadScope, f: &ListFilter, p: &mut Params) -> String {
         w.push(format!("w.owner_id = {}", p.push(o.clone())));
     }
     if let Some(n) = &f.name_contains {
-        let escaped = n.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = n
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         w.push(format!(
             "lower(w.name) LIKE '%' || lower({}) || '%' ESCAPE '\\'",
             p.push(escaped)
@@ -129,7 +139,11 @@ fn where_sql(scope: &ReadScope, f: &ListFilter, p: &mut Params) -> String {
     }
     if let Some(ai) = f.has_ai_task {
         let exists = "EXISTS (SELECT 1 FROM workspace_builds ab WHERE ab.workspace_id = w.id AND ab.has_ai_task = 1)";
-        w.push(if ai { exists.to_string() } else { format!("NOT {exists}") });
+        w.push(if ai {
+            exists.to_string()
+        } else {
+            format!("NOT {exists}")
+        });
     }
     if !f.ids.is_empty() {
         w.push(format!("w.id IN {}", p.push_list(&f.ids)));
@@ -148,9 +162,7 @@ pub fn list(
     let mut p = Params::default();
     let w = where_sql(scope, f, &mut p);
     let count: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM workspaces w WHERE {w}"
-        ))?
+        .prepare_cached(&format!("SELECT count(*) FROM workspaces w WHERE {w}"))?
         .query_row(p.as_params(), |r| r.get(0))?;
     let lim = p.push(if limit > 0 { limit } else { -1 });
     let off = p.push(offset);
@@ -270,11 +282,16 @@ pub fn builds(
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(p.as_params(), |r| build_from_row(r, 0))?;
-    rows.map(|b| b.map(|b| WorkspaceBuild::new(ws, &b))).collect()
+    rows.map(|b| b.map(|b| WorkspaceBuild::new(ws, &b)))
+        .collect()
 }
 
 /// Whether a build with this id belongs to the workspace.
-pub fn build_belongs(conn: &Connection, workspace_id: &str, build_id: &str) -> rusqlite::Result<bool> {
+pub fn build_belongs(
+    conn: &Connection,
+    workspace_id: &str,
+    build_id: &str,
+) -> rusqlite::Result<bool> {
     conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM workspace_builds WHERE id = ?1 AND workspace_id = ?2)",
     )?
