@@ -37,6 +37,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The membership as its audit diff sees it (Coder's `AuditableOrganizationMember`).
+/// Go's zero `AuditableOrganizationMember`, for "did not exist" on create and delete (the
+/// zero UUID diffs as "").
+fn audit_json_zero() -> Value {
+    let zero = format_micros(crate::timefmt::ZERO_TIME_MICROS);
+    json!({"username": "", "user_id": "", "organization_id": "", "created_at": zero,
+           "updated_at": zero, "roles": []})
+}
+
 fn audit_json(m: &OrganizationMember, username: &str) -> Value {
     let roles: Vec<&str> = m.roles.iter().map(|r| r.name.as_str()).collect();
     json!({
@@ -175,7 +183,7 @@ async fn add_member(
                 .resource(&user_id, &user.username)
                 .org(&org.id);
             rec.diff = audit::diff::compute(
-                &Value::Null,
+                &audit_json_zero(),
                 &audit_json(&member, &user.username),
                 &audit::fields::ORGANIZATION_MEMBER,
             );
@@ -186,6 +194,26 @@ async fn add_member(
     Ok(crate::json::ok(&member))
 }
 
+/// For changes to an existing membership: resolves it outside the audited transaction
+/// (Coder's middleware errors leave no audit row) and starts its audit record.
+async fn resolve_for_change(
+    state: &AppState,
+    caller: &Caller,
+    path: (String, String),
+    action: &'static str,
+) -> ApiResult<(Organization, OrganizationMemberWithUserData, AuditRecord)> {
+    let (org_value, user_value) = path;
+    let c2 = caller.clone();
+    let (org, member) = state
+        .db
+        .read(move |c| resolve_member(c, &c2, &org_value, &user_value))
+        .await?;
+    let rec = AuditRecord::new(caller.user_id(), action, "organization_member")
+        .resource(&member.user_id, &member.username)
+        .org(&org.id);
+    Ok((org, member, rec))
+}
+
 /// `DELETE .../members/{user}` → 204.
 async fn remove_member(
     state: web::Data<AppState>,
@@ -193,15 +221,8 @@ async fn remove_member(
     meta: RequestMeta,
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
-    let (org_value, user_value) = path.into_inner();
-    let c2 = caller.clone();
-    let (org, member) = state
-        .db
-        .read(move |c| resolve_member(c, &c2, &org_value, &user_value))
-        .await?;
-    let mut rec = AuditRecord::new(caller.user_id(), "delete", "organization_member")
-        .resource(&member.user_id, &member.username)
-        .org(&org.id);
+    let (org, member, mut rec) =
+        resolve_for_change(&state, &caller, path.into_inner(), "delete").await?;
     rec.status_code = 204;
     audit::audited(&state.db, meta, rec, move |tx, rec| {
         if member.user_id == caller.user_id() {
@@ -217,7 +238,7 @@ async fn remove_member(
         store::members::delete(tx, &org.id, &member.user_id)?;
         rec.diff = audit::diff::compute(
             &audit_json(&old, &member.username),
-            &Value::Null,
+            &audit_json_zero(),
             &audit::fields::ORGANIZATION_MEMBER,
         );
         Ok(())
@@ -279,15 +300,8 @@ async fn update_member_roles(
     path: web::Path<(String, String)>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let (org_value, user_value) = path.into_inner();
-    let c2 = caller.clone();
-    let (org, member) = state
-        .db
-        .read(move |c| resolve_member(c, &c2, &org_value, &user_value))
-        .await?;
-    let rec = AuditRecord::new(caller.user_id(), "write", "organization_member")
-        .resource(&member.user_id, &member.username)
-        .org(&org.id);
+    let (org, member, rec) =
+        resolve_for_change(&state, &caller, path.into_inner(), "write").await?;
     let updated = audit::audited(&state.db, meta, rec, move |tx, rec| {
         if member.user_id == caller.user_id() {
             return Err(

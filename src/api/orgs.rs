@@ -80,12 +80,23 @@ fn validate_names(name: &str, name_required: bool, display_name: &str) -> ApiRes
 }
 
 /// The organization as its audit diff sees it (Coder's `database.Organization` JSON).
-fn audit_json(org: &Organization) -> Value {
+/// `None` is Go's zero value, which stands for "did not exist" on create and delete.
+fn audit_json_opt(org: Option<&Organization>) -> Value {
+    let Some(org) = org else {
+        return json!({
+            "name": "", "display_name": "", "description": "", "icon": "", "is_default": false,
+            "deleted": false, "updated_at": format_micros(crate::timefmt::ZERO_TIME_MICROS),
+        });
+    };
     json!({
         "name": org.name, "display_name": org.display_name, "description": org.description,
         "icon": org.icon, "is_default": org.is_default, "deleted": false,
         "updated_at": format_micros(org.updated_at),
     })
+}
+
+fn audit_json(org: &Organization) -> Value {
+    audit_json_opt(Some(org))
 }
 
 async fn list_orgs(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
@@ -179,7 +190,7 @@ async fn create_org(
                 .org(&org.id);
             rec.status_code = 201;
             rec.diff = audit::diff::compute(
-                &Value::Null,
+                &audit_json_opt(None),
                 &audit_json(&org),
                 &audit::fields::ORGANIZATION,
             );
@@ -312,7 +323,7 @@ async fn delete_org(
         }
         rec.diff = audit::diff::compute(
             &audit_json(&org),
-            &Value::Null,
+            &audit_json_opt(None),
             &audit::fields::ORGANIZATION,
         );
         Ok(())

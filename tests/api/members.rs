@@ -127,6 +127,11 @@ fn member_lifecycle_and_shape() {
     assert_eq!(created[0].0, 200);
     let diff: Value = serde_json::from_str(&created[0].1).expect("diff");
     assert_eq!(diff["username"]["new"], "member");
+    assert!(
+        diff.get("roles").is_none(),
+        "no roles on either side: {diff}"
+    );
+    assert!(diff.get("organization_id").is_none(), "ignored field");
     let written = audit_statuses(&w.server, "write");
     let diff: Value = serde_json::from_str(&written[0].1).expect("diff");
     assert_eq!(diff["roles"]["new"], json!(["organization-auditor"]));

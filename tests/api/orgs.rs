@@ -200,6 +200,15 @@ fn organization_lifecycle() {
     assert_eq!(created[0].0, 201);
     let diff: Value = serde_json::from_str(&created[0].1).expect("diff");
     assert_eq!(diff["name"]["new"], "acme");
+    assert_eq!(diff["updated_at"]["old"], "0001-01-01T00:00:00Z");
+    assert!(
+        diff.get("deleted").is_none(),
+        "zero-valued fields do not differ: {diff}"
+    );
+    assert!(
+        diff.get("id").is_none() && diff.get("created_at").is_none(),
+        "ignored fields"
+    );
     assert_eq!(created[0].2, "acme");
 
     // Read by id, by name (case-insensitive), and the default alias.
