@@ -12,8 +12,15 @@ use serde_json::json;
 /// Coder's `codersdk.NameValid` for usernames: 1–32 characters of `[a-zA-Z0-9-]`, no
 /// leading/trailing or double hyphen.
 pub fn validate_username(name: &str) -> Result<(), String> {
-    if name.is_empty() || name.len() > 32 {
+    if name.len() > 32 {
         return Err("must be <= 32 characters".into());
+    }
+    if name.is_empty() {
+        return Err("must be at least 1 character".into());
+    }
+    // Coder reserves these to avoid clashes with routes like /templates/new.
+    if name == "new" || name == "create" {
+        return Err(format!("cannot use {name:?} as a name"));
     }
     let ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !name.starts_with('-')
@@ -23,6 +30,25 @@ pub fn validate_username(name: &str) -> Result<(), String> {
         return Err("must be alphanumeric with hyphens".into());
     }
     Ok(())
+}
+
+/// Coder's `UserRealNameValid`: at most 128 bytes, no leading/trailing whitespace.
+pub fn validate_real_name(name: &str) -> Result<(), String> {
+    if name.len() > 128 {
+        return Err("must be <= 128 characters".into());
+    }
+    if name.trim() != name {
+        return Err("must not have leading or trailing whitespace".into());
+    }
+    Ok(())
+}
+
+/// go-playground's validation detail, as Coder's `httpapi.Read` writes it.
+pub fn tag_failed(field: &str, tag: &str, value: &str) -> Validation {
+    Validation::new(
+        field,
+        format!("Validation failed for tag {tag:?} with value: \"{value}\""),
+    )
 }
 
 /// A minimal e-mail check, as Go's validator `email` tag.

@@ -35,3 +35,20 @@ pub fn org_not_found(value: &str) -> ApiError {
     )
     .detail("Provide either the organization id or name.")
 }
+
+/// `{user}` resolved as Coder's `ExtractUserParam` does under the caller's read permission:
+/// a user the caller may not read answers the same 400 as one that does not exist.
+pub fn resolve_readable_user(conn: &Connection, caller: &Caller, value: &str) -> ApiResult<String> {
+    let id = resolve_user(conn, caller, value)?;
+    let readable = match caller.subject.user_scope() {
+        crate::rbac::UserScope::All => true,
+        crate::rbac::UserScope::SelfAndOrgs(orgs) => {
+            id == caller.user_id() || store::users::is_member_of_any(conn, &id, &orgs)?
+        }
+    };
+    if readable {
+        Ok(id)
+    } else {
+        Err(user_not_found(value))
+    }
+}

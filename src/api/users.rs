@@ -1,17 +1,47 @@
-//! Users: list, create, read, profile, status, roles, delete, organizations.
+//! Users: list, create, read, profile, status, roles, delete, password, organizations.
+//! Handlers for writes live in the submodules; this file holds routes, reads and the
+//! helpers they share.
 
-use crate::api::params::{resolve_user, user_not_found};
+mod account;
+mod create;
+mod manage;
+
+use crate::api::params::{resolve_readable_user, user_not_found};
+use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
-use crate::error::ApiResult;
-use crate::model::GetUsersResponse;
+use crate::error::{ApiError, ApiResult};
+use crate::model::{GetUsersResponse, User};
 use crate::search::pagination::{query_pairs, query_values};
 use crate::state::AppState;
 use crate::store;
 use actix_web::{web, HttpRequest, HttpResponse};
+use rusqlite::Connection;
+use serde_json::{Map, Value};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/users", web::get().to(list_users))
-        .route("/users/{user}", web::get().to(get_user));
+        .route("/users", web::post().to(create::create_user))
+        .route("/users/{user}", web::get().to(get_user))
+        .route("/users/{user}", web::delete().to(manage::delete_user))
+        .route("/users/{user}/profile", web::put().to(manage::put_profile))
+        .route(
+            "/users/{user}/status/suspend",
+            web::put().to(manage::suspend),
+        )
+        .route(
+            "/users/{user}/status/activate",
+            web::put().to(manage::activate),
+        )
+        .route("/users/{user}/roles", web::get().to(account::get_roles))
+        .route("/users/{user}/roles", web::put().to(manage::put_roles))
+        .route(
+            "/users/{user}/password",
+            web::put().to(account::put_password),
+        )
+        .route(
+            "/users/{user}/organizations",
+            web::get().to(account::organizations),
+        );
 }
 
 /// `GET /users`: `q` first (400 `Invalid user search query.`), then pagination.
@@ -49,18 +79,46 @@ async fn get_user(
     let user = state
         .db
         .read(move |c| {
-            let id = resolve_user(c, &caller, &value)?;
-            let readable = match caller.subject.user_scope() {
-                crate::rbac::UserScope::All => true,
-                crate::rbac::UserScope::SelfAndOrgs(orgs) => {
-                    id == caller.user_id() || store::users::is_member_of_any(c, &id, &orgs)?
-                }
-            };
-            if !readable {
-                return Err(user_not_found(&value));
-            }
-            store::users::get_by_id(c, &id)?.ok_or_else(|| user_not_found(&value))
+            let id = resolve_readable_user(c, &caller, &value)?;
+            load_user(c, &id)
         })
         .await?;
     Ok(crate::json::ok(&user))
+}
+
+/// A fully built user (with `organization_ids` and `has_ai_seat`) after a change.
+fn load_user(conn: &Connection, id: &str) -> ApiResult<User> {
+    store::users::get_by_id(conn, id)?.ok_or_else(|| user_not_found(id))
+}
+
+/// An audit record for a change to a user made by `caller`.
+fn user_record(caller: &Caller, action: &'static str) -> AuditRecord {
+    AuditRecord::new(caller.user_id(), action, "user")
+}
+
+/// The audit view of a user, `Null` when missing.
+fn audit_view(conn: &Connection, id: &str) -> ApiResult<Value> {
+    Ok(store::user_updates::audit_view(conn, id)?.unwrap_or(Value::Null))
+}
+
+/// Fills `rec` with the user's id, username and the diff from `old` to the current row.
+fn finish_record(conn: &Connection, rec: &mut AuditRecord, id: &str, old: &Value) -> ApiResult<()> {
+    let new = audit_view(conn, id)?;
+    let target = new["username"].as_str().unwrap_or_default().to_string();
+    rec.resource_id = id.to_string();
+    rec.resource_target = target;
+    rec.diff = diff(old, &new);
+    Ok(())
+}
+
+fn diff(old: &Value, new: &Value) -> Map<String, Value> {
+    audit::diff::compute(old, new, &audit::fields::USER)
+}
+
+/// Parses a JSON body (raw bytes, so handlers can check the path first as Coder does).
+fn body<T: serde::de::DeserializeOwned + Default>(bytes: &[u8]) -> ApiResult<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid_json("EOF"));
+    }
+    crate::api::extract::parse_body(bytes)
 }

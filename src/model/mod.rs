@@ -1,6 +1,7 @@
 //! API types exactly as Coder's JSON (`codersdk`). Times are i64 microseconds internally.
 
 pub mod aibridge;
+pub mod api_key;
 pub mod audit;
 pub mod entitlements;
 pub mod org;
@@ -8,6 +9,7 @@ pub mod role;
 pub mod user;
 pub mod workspace;
 
+pub use api_key::*;
 pub use audit::*;
 pub use org::*;
 pub use role::*;

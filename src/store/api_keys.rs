@@ -93,3 +93,73 @@ pub fn delete_for_user(conn: &Connection, user_id: &str) -> rusqlite::Result<usi
     conn.prepare_cached("DELETE FROM api_keys WHERE user_id = ?1")?
         .execute(params![user_id])
 }
+
+/// A key with its allow list and owner's username, for `codersdk.APIKey(WithOwner)` output.
+#[derive(Debug, Clone)]
+pub struct KeyListing {
+    pub key: ApiKeyRow,
+    pub allow_list: String,
+    pub username: String,
+}
+
+fn listing_sql(filter: &str) -> String {
+    let cols: Vec<String> = KEY_COLUMNS.split(", ").map(|c| format!("k.{c}")).collect();
+    format!(
+        "SELECT {}, k.allow_list, COALESCE(u.username, '') FROM api_keys k \
+         LEFT JOIN users u ON u.id = k.user_id WHERE {filter} ORDER BY k.created_at, k.id",
+        cols.join(", ")
+    )
+}
+
+fn listing_from_row(r: &rusqlite::Row) -> rusqlite::Result<KeyListing> {
+    Ok(KeyListing {
+        key: key_from_row(r)?,
+        allow_list: r.get(12)?,
+        username: r.get(13)?,
+    })
+}
+
+/// Long-lived tokens (`login_type = 'token'`) of one user, or of everyone when `user_id` is
+/// None, oldest first.
+pub fn list_tokens(conn: &Connection, user_id: Option<&str>) -> rusqlite::Result<Vec<KeyListing>> {
+    let mut stmt = conn.prepare_cached(&listing_sql(
+        "k.login_type = 'token' AND (?1 IS NULL OR k.user_id = ?1)",
+    ))?;
+    let rows = stmt.query_map(params![user_id], listing_from_row)?;
+    rows.collect()
+}
+
+/// A user's token by name.
+pub fn get_token_by_name(
+    conn: &Connection,
+    user_id: &str,
+    name: &str,
+) -> rusqlite::Result<Option<KeyListing>> {
+    conn.prepare_cached(&listing_sql(
+        "k.login_type = 'token' AND k.user_id = ?1 AND k.token_name = ?2",
+    ))?
+    .query_row(params![user_id, name], listing_from_row)
+    .optional()
+}
+
+/// Any key by id, with its listing fields.
+pub fn get_listing(conn: &Connection, id: &str) -> rusqlite::Result<Option<KeyListing>> {
+    conn.prepare_cached(&listing_sql("k.id = ?1"))?
+        .query_row(params![id], listing_from_row)
+        .optional()
+}
+
+pub fn set_allow_list(conn: &Connection, id: &str, allow_list: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE api_keys SET allow_list = ?2 WHERE id = ?1")?
+        .execute(params![id, allow_list])?;
+    Ok(())
+}
+
+/// Whether the user already has a token with this name.
+pub fn token_name_taken(conn: &Connection, user_id: &str, name: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM api_keys WHERE user_id = ?1 AND token_name = ?2 \
+         AND login_type = 'token')",
+    )?
+    .query_row(params![user_id, name], |r| r.get(0))
+}
