@@ -6,7 +6,7 @@ mod assets;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
+use actix_web::{guard, web, HttpRequest, HttpResponse, HttpResponseBuilder};
 
 /// Content-Security-Policy for every UI response: no inline script or style anywhere.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -23,11 +23,16 @@ const SHELL_PATHS: &[&str] = &[
     "/deployment/licenses",
 ];
 
+/// GET, and HEAD (actix sends the headers without the body).
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     for path in SHELL_PATHS {
-        cfg.route(path, web::get().to(shell));
+        cfg.route(path, get_or_head().to(shell));
     }
-    cfg.route("/assets/{path:.*}", web::get().to(asset))
+    cfg.route("/assets/{path:.*}", get_or_head().to(asset))
         .default_service(web::to(not_found));
 }
 

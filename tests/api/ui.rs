@@ -1,8 +1,9 @@
 //! Tests: ui. The embedded web UI — served files and headers over plain HTTP, and real
 //! scenarios in headless Chromium (see webdriver.rs): sign-in, audit, users, members.
 
-use crate::common::{TestServer, OWNER_EMAIL, PASSWORD};
+use crate::common::{create_user, TestServer, OWNER_EMAIL, PASSWORD};
 use crate::webdriver::Browser;
+use serde_json::json;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; frame-ancestors 'none'";
 
@@ -84,6 +85,10 @@ fn ui_shell_assets_types_and_security_headers() {
         assert!(!r.text.contains("CREATE TABLE"), "{path} leaked schema");
         assert_security_headers(&r, path);
     }
+    let head = c.raw("HEAD", "/audit", None, &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.text.is_empty());
+    assert_eq!(c.raw("POST", "/audit", None, &[]).status, 404);
     // The API keeps its own JSON 404s.
     let r = c.get("/api/v2/nope").expect(404);
     assert_eq!(r.message(), "Route not found.");
