@@ -1,9 +1,8 @@
 //! Tests: ui. The embedded web UI — served files and headers over plain HTTP, and real
 //! scenarios in headless Chromium (see webdriver.rs): sign-in, audit, users, members.
 
-use crate::common::{create_user, TestServer, OWNER_EMAIL, PASSWORD};
+use crate::common::{TestServer, OWNER_EMAIL, PASSWORD};
 use crate::webdriver::Browser;
-use serde_json::json;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; frame-ancestors 'none'";
 
