@@ -72,6 +72,26 @@ pub struct ServerConfig {
     /// Licensed AI-governance seats (`ai_governance_user_limit`); 0 = not entitled.
     #[arg(long, env = "CODERLITE_AI_SEAT_LIMIT", default_value_t = 0)]
     pub ai_seat_limit: i64,
+
+    /// Keep audit rows this long (`90d`, `12w`, `36h`; units s, m, h, d, w); 0 = forever.
+    #[arg(long, env = "CODERLITE_AUDIT_RETENTION", default_value = "0")]
+    pub audit_retention: crate::ops::duration::HumanDuration,
+
+    /// POST every committed audit row as JSON to this URL (at least once, in order).
+    #[arg(long, env = "CODERLITE_AUDIT_WEBHOOK", hide_env_values = true)]
+    pub audit_webhook: Option<String>,
+
+    /// Write every committed audit row as one JSON line to stdout.
+    #[arg(long, env = "CODERLITE_AUDIT_LOG_STDOUT", default_value_t = false)]
+    pub audit_log_stdout: bool,
+
+    /// Directory `POST /api/v2/backup` writes into (online backups over the API are off without it).
+    #[arg(long, env = "CODERLITE_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// When set, `GET /metrics` requires `Authorization: Bearer <token>`.
+    #[arg(long, env = "CODERLITE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl ServerConfig {
@@ -92,6 +112,11 @@ impl ServerConfig {
             audit_count_cap: 0,
             login_rate_limit: 10,
             ai_seat_limit: 0,
+            audit_retention: Default::default(),
+            audit_webhook: None,
+            audit_log_stdout: false,
+            backup_dir: None,
+            metrics_token: None,
         }
     }
 }

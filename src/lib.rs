@@ -92,16 +92,20 @@ pub fn describe(e: &error::ApiError) -> String {
 /// Builds the HTTP server on a bound listener (port 0 in tests).
 pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = state.config.workers;
+    let runtime = aweb::Data::new(ops::Runtime::start(&state).map_err(std::io::Error::other)?);
     let data = aweb::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(runtime.clone())
             .app_data(api::extract::json_config())
             .app_data(api::extract::payload_config())
             .app_data(api::extract::query_config())
             .app_data(api::extract::path_config())
             .wrap(Compress::default())
             .wrap(from_fn(request_meta::middleware))
+            .wrap(from_fn(ops::metrics::middleware))
+            .configure(api::ops::root_routes)
             .configure(api::configure)
             .configure(web::routes)
     })

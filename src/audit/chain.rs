@@ -84,21 +84,13 @@ pub fn link_values(prev_hash: &str, values: &[Value]) -> String {
 }
 
 pub fn anchor(conn: &Connection) -> rusqlite::Result<Option<Anchor>> {
-    let raw: Option<String> = conn
-        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-        .query_row(params![ANCHOR_KEY], |r| r.get(0))
-        .optional()?;
+    let raw = crate::store::settings::get(conn, ANCHOR_KEY)?;
     Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
 }
 
 pub fn set_anchor(conn: &Connection, a: &Anchor) -> rusqlite::Result<()> {
     let value = serde_json::to_string(a).unwrap_or_default();
-    conn.prepare_cached(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute(params![ANCHOR_KEY, value])?;
-    Ok(())
+    crate::store::settings::set(conn, ANCHOR_KEY, &value)
 }
 
 /// The hash a new row links to: the newest row's hash, else the anchor's, else `GENESIS`.

@@ -2,6 +2,7 @@
 //! Every call runs on actix's blocking pool (`web::block`), never on a worker thread.
 
 pub mod migrate;
+pub mod stats;
 
 use crate::config::Synchronous;
 use crate::error::{ApiError, ApiResult};
@@ -22,6 +23,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Db {
     writer: Pool<SqliteConnectionManager>,
     readers: Pool<SqliteConnectionManager>,
+    stats: std::sync::Arc<stats::PoolStats>,
 }
 
 fn configure(conn: &mut Connection, sync: Synchronous, read_only: bool) -> rusqlite::Result<()> {
@@ -80,7 +82,11 @@ impl Db {
             .connection_timeout(POOL_WAIT)
             .build(reader_mgr)
             .map_err(|e| format!("cannot open readers: {e}"))?;
-        Ok(Db { writer, readers })
+        Ok(Db {
+            writer,
+            readers,
+            stats: Default::default(),
+        })
     }
 
     /// Runs `f` on a reader connection on the blocking pool.
@@ -90,8 +96,9 @@ impl Db {
         F: FnOnce(&Connection) -> ApiResult<T> + Send + 'static,
     {
         let pool = self.readers.clone();
+        let stats = self.stats.clone();
         actix_web::web::block(move || {
-            let conn = pool.get()?;
+            let conn = stats.reader_wait.time(|| pool.get())?;
             f(&conn)
         })
         .await?
@@ -105,8 +112,9 @@ impl Db {
         F: FnOnce(&Transaction) -> ApiResult<T> + Send + 'static,
     {
         let pool = self.writer.clone();
+        let stats = self.stats.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get()?;
+            let mut conn = stats.writer_wait.time(|| pool.get())?;
             write_tx(&mut conn, f)
         })
         .await?
@@ -114,12 +122,23 @@ impl Db {
 
     /// Synchronous writer access for background jobs already on a blocking thread.
     pub fn writer_blocking(&self) -> ApiResult<Conn> {
-        Ok(self.writer.get()?)
+        Ok(self.stats.writer_wait.time(|| self.writer.get())?)
     }
 
     /// Synchronous reader access for code already on a blocking thread (e.g. streaming export).
     pub fn reader_blocking(&self) -> ApiResult<Conn> {
-        Ok(self.readers.get()?)
+        Ok(self.stats.reader_wait.time(|| self.readers.get())?)
+    }
+
+    /// Connection wait times, for metrics.
+    pub fn pool_stats(&self) -> &stats::PoolStats {
+        &self.stats
+    }
+
+    /// Pool state for metrics: (idle writers, total writers).
+    pub fn writer_state(&self) -> (u32, u32) {
+        let s = self.writer.state();
+        (s.idle_connections, s.connections)
     }
 
     /// Pool state for metrics: (idle readers, total readers).

@@ -1,4 +1,119 @@
 //! Operations: retention, online backup, audit streaming, metrics and the configuration file.
-//! Background jobs live in `Runtime`, which stops them when the server shuts down.
+//! Background jobs belong to `Runtime`, which the server holds as app data: when the server
+//! shuts down and drops it, the jobs are told to stop and are joined.
 
 pub mod cli;
+pub mod duration;
+pub mod metrics;
+pub mod retention;
+pub mod stream;
+pub mod stream_json;
+
+use crate::state::AppState;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// A stop signal background threads wait on.
+#[derive(Clone, Default)]
+pub struct Stop(Arc<(Mutex<bool>, Condvar)>);
+
+impl Stop {
+    pub fn stop(&self) {
+        let (lock, cv) = &*self.0;
+        if let Ok(mut s) = lock.lock() {
+            *s = true;
+        }
+        cv.notify_all();
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.0 .0.lock().map(|s| *s).unwrap_or(true)
+    }
+
+    /// Sleeps up to `d`; returns true as soon as the signal is set.
+    pub fn wait(&self, d: Duration) -> bool {
+        let (lock, cv) = &*self.0;
+        let Ok(guard) = lock.lock() else { return true };
+        match cv.wait_timeout_while(guard, d, |stopped| !*stopped) {
+            Ok((s, _)) => *s,
+            Err(_) => true,
+        }
+    }
+}
+
+/// Background jobs and live counters of one running server.
+pub struct Runtime {
+    pub metrics: metrics::Metrics,
+    pub sinks: Vec<Arc<stream::SinkStats>>,
+    /// One online backup at a time.
+    pub backup_lock: Mutex<()>,
+    stop: Stop,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Runtime {
+    /// Starts the jobs `state.config` asks for: audit streams (webhook, stdout) and retention.
+    pub fn start(state: &AppState) -> Result<Runtime, String> {
+        let cfg = &state.config;
+        let mut sinks: Vec<(Arc<stream::SinkStats>, Box<dyn stream::Sink>)> = Vec::new();
+        if let Some(url) = cfg.audit_webhook.as_deref().filter(|u| !u.is_empty()) {
+            sinks.push((
+                Arc::new(stream::SinkStats::new("webhook")),
+                Box::new(stream::WebhookSink::new(url)),
+            ));
+        }
+        if cfg.audit_log_stdout {
+            sinks.push((
+                Arc::new(stream::SinkStats::new("stdout")),
+                Box::new(stream::LineSink::stdout()),
+            ));
+        }
+        let rt = Runtime {
+            metrics: metrics::Metrics::default(),
+            sinks: sinks.iter().map(|(s, _)| s.clone()).collect(),
+            backup_lock: Mutex::new(()),
+            stop: Stop::default(),
+            threads: Mutex::new(Vec::new()),
+        };
+        let mut threads = Vec::new();
+        for (stats, sink) in sinks {
+            stream::init_cursor(&state.db, &stats)?;
+            let (db, stop) = (state.db.clone(), rt.stop.clone());
+            threads.push(
+                std::thread::Builder::new()
+                    .name(format!("audit-stream-{}", stats.name))
+                    .spawn(move || stream::run(db, sink, stats, stop))
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        if !cfg.audit_retention.is_zero() {
+            let keys: Vec<String> = rt.sinks.iter().map(|s| s.cursor_key.clone()).collect();
+            threads.push(
+                retention::spawn(
+                    state.db.clone(),
+                    cfg.audit_retention,
+                    Arc::new(move |conn| stream::oldest_undelivered(conn, &keys)),
+                    rt.stop.clone(),
+                    rt.metrics.purged_total.clone(),
+                )
+                .map_err(|e| e.to_string())?,
+            );
+        }
+        if let Ok(mut t) = rt.threads.lock() {
+            *t = threads;
+        }
+        Ok(rt)
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.stop.stop();
+        if let Ok(mut threads) = self.threads.lock() {
+            for t in threads.drain(..) {
+                let _ = t.join();
+            }
+        }
+    }
+}

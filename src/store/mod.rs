@@ -7,6 +7,7 @@ pub mod audit_logs;
 pub mod interceptions;
 pub mod members;
 pub mod orgs;
+pub mod settings;
 pub mod user_updates;
 pub mod users;
 pub mod workspaces;

@@ -125,3 +125,506 @@ fn chain_rebuild_links_bulk_loaded_rows() {
     let report = coderlite::audit::chain::verify(&conn).expect("verify");
     assert!(report.ok, "{report:?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Helpers for servers that restart on one database file, and a tiny webhook receiver.
+
+use coderlite::config::ServerConfig;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A server on a given database file (so a test can stop it and start another on the same file).
+struct Srv {
+    url: String,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Srv {
+    fn start(db: &Path, adjust: impl FnOnce(&mut ServerConfig)) -> Srv {
+        let mut config = ServerConfig::for_db(db);
+        config.login_rate_limit = 0;
+        adjust(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = coderlite::build_state(config).expect("state");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = coderlite::serve(state, listener).expect("serve");
+                tx.send(server.handle()).expect("send handle");
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().expect("server handle");
+        Srv {
+            url,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    fn client(&self) -> Client {
+        Client::new(&self.url, None)
+    }
+}
+
+impl Drop for Srv {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        let stop =
+            std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false)));
+        let _ = stop.join();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[track_caller]
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn open(db: &Path) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(db).expect("open db");
+    c.busy_timeout(Duration::from_secs(10)).expect("busy");
+    c
+}
+
+/// A fresh database with the schema and nothing else.
+fn fresh_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("coderlite.db");
+    drop(coderlite::build_state(ServerConfig::for_db(&path)).expect("schema"));
+    (dir, path)
+}
+
+const HOUR_MICROS: i64 = 3_600_000_000;
+
+/// Bulk-loads `n` audit rows aged `age_micros` (oldest first), then links them into the chain.
+fn bulk_rows(db: &Path, n: usize, age_micros: i64) {
+    let mut conn = open(db);
+    let now = coderlite::timefmt::now_micros();
+    let tx = conn.transaction().expect("tx");
+    {
+        let mut stmt = tx
+            .prepare(
+                "INSERT INTO audit_logs (id, time, user_id, resource_type, resource_id, resource_target, action, status_code, request_id) \
+                 VALUES (?1, ?2, '00000000-0000-0000-0000-000000000000', 'user', ?1, 'bulk', 'create', 201, ?1)",
+            )
+            .expect("prepare");
+        for i in 0..n {
+            let id = uuid::Uuid::new_v4().to_string();
+            stmt.execute(rusqlite::params![id, now - age_micros + i as i64])
+                .expect("insert");
+        }
+    }
+    coderlite::audit::chain::rebuild(&tx).expect("rebuild");
+    tx.commit().expect("commit");
+}
+
+struct Received {
+    body: serde_json::Value,
+    seq: i64,
+    hash: String,
+}
+
+/// A minimal HTTP receiver on 127.0.0.1 that records POST bodies and answers 200.
+struct Receiver {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Receiver {
+    fn start(port: u16, got: Arc<Mutex<Vec<Received>>>) -> (Receiver, u16) {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind receiver");
+        let port = listener.local_addr().expect("addr").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop2 = stop.clone();
+        let thread = std::thread::spawn(move || {
+            while !stop2.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((s, _)) => {
+                        let _ = s.set_nonblocking(false);
+                        if let Some(r) = read_request(&s) {
+                            got.lock().expect("lock").push(r);
+                        }
+                        let mut s = s;
+                        let _ = s.write_all(
+                            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                        );
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        (
+            Receiver {
+                stop,
+                thread: Some(thread),
+            },
+            port,
+        )
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn read_request(s: &std::net::TcpStream) -> Option<Received> {
+    let mut r = BufReader::new(s);
+    let mut line = String::new();
+    r.read_line(&mut line).ok()?;
+    let (mut len, mut seq, mut hash) = (0usize, 0i64, String::new());
+    loop {
+        line.clear();
+        r.read_line(&mut line).ok()?;
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        let (k, v) = l.split_once(':')?;
+        match k.to_ascii_lowercase().as_str() {
+            "content-length" => len = v.trim().parse().ok()?,
+            "x-coderlite-audit-seq" => seq = v.trim().parse().ok()?,
+            "x-coderlite-audit-hash" => hash = v.trim().to_string(),
+            _ => {}
+        }
+    }
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).ok()?;
+    Some(Received {
+        body: serde_json::from_slice(&body).ok()?,
+        seq,
+        hash,
+    })
+}
+
+fn audit_ids(db: &Path) -> Vec<String> {
+    let conn = open(db);
+    let mut stmt = conn
+        .prepare("SELECT id FROM audit_logs ORDER BY seq")
+        .expect("prepare");
+    let ids = stmt
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<Vec<String>, _>>()
+        .expect("ids");
+    ids
+}
+
+fn login_fail(url: &str, n: usize) {
+    let c = Client::new(url, None);
+    for i in 0..n {
+        c.post(
+            "/api/v2/users/login",
+            json!({"email": OWNER_EMAIL, "password": format!("wrong-password-{i}")}),
+        )
+        .expect(401);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Retention
+
+#[test]
+fn retention_purges_in_batches_and_keeps_the_chain_verifiable() {
+    let (_dir, db) = fresh_db();
+    bulk_rows(&db, 25_000, 10 * 24 * HOUR_MICROS);
+    bulk_rows(&db, 5, HOUR_MICROS);
+    let srv = Srv::start(&db, |c| c.audit_retention = "1d".parse().expect("duration"));
+    let conn = open(&db);
+    wait_for("the purge's audit row", || {
+        count(
+            &conn,
+            "SELECT count(*) FROM audit_logs WHERE resource_type = 'audit_log'",
+        ) == 1
+    });
+    let cutoff = coderlite::timefmt::now_micros() - 24 * HOUR_MICROS;
+    let old: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_logs WHERE time < ?1",
+            [cutoff],
+            |r| r.get(0),
+        )
+        .expect("old");
+    assert_eq!(old, 0);
+    assert_eq!(count(&conn, "SELECT count(*) FROM audit_logs"), 6);
+    let (user_id, action, fields): (String, String, String) = conn
+        .query_row(
+            "SELECT user_id, action, additional_fields FROM audit_logs WHERE resource_type = 'audit_log'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("purge row");
+    assert_eq!(user_id, "00000000-0000-0000-0000-000000000000");
+    assert_eq!(action, "delete");
+    let fields: serde_json::Value = serde_json::from_str(&fields).expect("json");
+    assert_eq!(fields["purged_rows"], 25_000);
+    assert_eq!(fields["first_purged_seq"], 1);
+    assert_eq!(fields["last_purged_seq"], 25_000);
+    assert_eq!(fields["retention"], "1d");
+    assert!(fields["oldest_purged_time"].as_str().is_some());
+    // The kept rows still verify, anchored at the oldest kept row, and new rows extend them.
+    let report = coderlite::audit::chain::verify(&conn).expect("verify");
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.anchor.map(|a| a.after_seq), Some(25_000));
+    srv.client()
+        .post(
+            "/api/v2/users/first",
+            json!({"email": OWNER_EMAIL, "username": OWNER_USERNAME, "password": PASSWORD}),
+        )
+        .expect(201);
+    login_fail(&srv.url, 2);
+    assert_eq!(count(&conn, "SELECT count(*) FROM audit_logs"), 9);
+    assert!(coderlite::audit::chain::verify(&conn).expect("verify").ok);
+    let metrics = srv.client().get("/metrics").expect(200).text;
+    assert!(
+        metrics.contains("coderd_dbpurge_records_purged_total{record_type=\"audit_logs\"} 25000")
+    );
+}
+
+#[test]
+fn retention_keeps_rows_the_webhook_has_not_delivered() {
+    let (_dir, db) = fresh_db();
+    bulk_rows(&db, 10, 10 * 24 * HOUR_MICROS);
+    // Rows 1..=4 were delivered; the receiver is down now.
+    open(&db)
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('audit_stream_cursor.webhook', '4')",
+            [],
+        )
+        .expect("cursor");
+    let down = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = down.local_addr().expect("addr").port();
+    drop(down);
+    let _srv = Srv::start(&db, |c| {
+        c.audit_retention = "1d".parse().expect("duration");
+        c.audit_webhook = Some(format!("http://127.0.0.1:{port}/hook"));
+    });
+    let conn = open(&db);
+    wait_for("the purge's audit row", || {
+        count(
+            &conn,
+            "SELECT count(*) FROM audit_logs WHERE resource_type = 'audit_log'",
+        ) == 1
+    });
+    assert_eq!(count(&conn, "SELECT min(seq) FROM audit_logs"), 5);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM audit_logs WHERE resource_type = 'user'"
+        ),
+        6
+    );
+    assert!(coderlite::audit::chain::verify(&conn).expect("verify").ok);
+}
+
+// ---------------------------------------------------------------------------------------
+// Metrics and health
+
+#[test]
+fn metrics_and_healthz() {
+    let s = TestServer::start();
+    let owner = s.owner();
+    let me = owner.get("/api/v2/users/me").expect(200);
+    let id = me.body["id"].as_str().expect("id").to_string();
+    owner.get(&format!("/api/v2/users/{id}")).expect(200);
+    s.client().get("/api/v2/nope").expect(404);
+    let h = s.client().get("/healthz").expect(200);
+    assert_eq!(h.text, "ok\n");
+    let m = s.client().get("/metrics").expect(200);
+    assert!(m
+        .header("content-type")
+        .unwrap_or("")
+        .starts_with("text/plain; version=0.0.4"));
+    let t = &m.text;
+    assert!(
+        t.contains(
+            "coderd_api_requests_processed_total{code=\"200\",method=\"GET\",path=\"/api/v2/users/{user}\"} 2"
+        ),
+        "{t}"
+    );
+    assert!(!t.contains(&id), "raw ids must not become labels");
+    assert!(t.contains("coderd_api_request_latencies_seconds_bucket{method=\"GET\",path=\"/api/v2/users/{user}\",le=\"+Inf\"} 2"));
+    assert!(t.contains("coderd_api_requests_processed_total{code=\"404\""));
+    assert!(t.contains("coderlite_db_pool_connections{pool=\"read\",state=\"idle\"}"));
+    assert!(t.contains("coderlite_db_pool_wait_seconds_count{pool=\"write\"}"));
+    assert!(t.contains("coderlite_ai_seats_in_use 0"));
+    let written = count(&s.sqlite(), "SELECT max(seq) FROM audit_logs");
+    assert!(t.contains(&format!("coderlite_audit_rows_written_total {written}")));
+}
+
+#[test]
+fn metrics_token_guards_metrics() {
+    let s = TestServer::start_with(|c| c.metrics_token = Some("s3cret-scrape".into()));
+    let c = s.client();
+    c.get("/metrics").expect(401);
+    c.raw("GET", "/metrics", None, &[("Authorization", "Bearer nope")])
+        .expect(401);
+    let r = c
+        .raw(
+            "GET",
+            "/metrics",
+            None,
+            &[("Authorization", "Bearer s3cret-scrape")],
+        )
+        .expect(200);
+    assert!(r.text.contains("coderd_api_concurrent_requests"));
+    c.get("/healthz").expect(200);
+}
+
+// ---------------------------------------------------------------------------------------
+// Streaming
+
+#[test]
+fn webhook_delivers_every_row_across_outage_and_restart() {
+    let (_dir, db) = fresh_db();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let (receiver, port) = Receiver::start(0, got.clone());
+    let hook = format!("http://127.0.0.1:{port}/audit");
+    let srv = Srv::start(&db, |c| c.audit_webhook = Some(hook.clone()));
+    let c = srv.client();
+    c.post(
+        "/api/v2/users/first",
+        json!({"email": OWNER_EMAIL, "username": OWNER_USERNAME, "password": PASSWORD}),
+    )
+    .expect(201);
+    login_fail(&srv.url, 3);
+    let delivered = |got: &Arc<Mutex<Vec<Received>>>| -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for r in got.lock().expect("lock").iter() {
+            let id = r.body["id"].as_str().unwrap_or("").to_string();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    };
+    wait_for("first rows", || delivered(&got) == audit_ids(&db));
+    {
+        let g = got.lock().expect("lock");
+        let create = g
+            .iter()
+            .find(|r| r.body["action"] == "create")
+            .expect("create row");
+        assert_eq!(create.body["resource_type"], "user");
+        assert_eq!(create.body["resource_target"], OWNER_USERNAME);
+        assert_eq!(create.body["description"], "{user} created user {target}");
+        assert_eq!(create.body["user"]["username"], OWNER_USERNAME);
+        assert!(create.body["time"].as_str().is_some());
+        assert_eq!(create.hash.len(), 64);
+        assert!(create.seq >= 1);
+        let failed = g
+            .iter()
+            .find(|r| r.body["status_code"] == 401)
+            .expect("failed login row");
+        assert_eq!(failed.body["user"]["username"], OWNER_USERNAME);
+        assert_eq!(
+            failed.body["description"],
+            "{user} unsuccessfully attempted to login"
+        );
+    }
+
+    // The receiver goes down; rows keep coming; the server restarts meanwhile.
+    drop(receiver);
+    login_fail(&srv.url, 2);
+    wait_for("a failed delivery", || {
+        srv.client().get("/metrics").text.lines().any(|l| {
+            l.starts_with("coderlite_audit_stream_failures_total{sink=\"webhook\"}")
+                && !l.ends_with(" 0")
+        })
+    });
+    let backlog = srv.client().get("/metrics").text;
+    assert!(!backlog.contains("coderlite_audit_stream_backlog_rows{sink=\"webhook\"} 0"));
+    drop(srv);
+    let srv = Srv::start(&db, |c| c.audit_webhook = Some(hook.clone()));
+    login_fail(&srv.url, 2);
+    let (_receiver, _) = Receiver::start(port, got.clone());
+    wait_for("every row after the outage", || {
+        delivered(&got) == audit_ids(&db)
+    });
+    // In order: first deliveries follow seq (redeliveries after a restart may repeat rows).
+    let mut firsts: Vec<i64> = Vec::new();
+    for r in got.lock().expect("lock").iter() {
+        if !firsts.contains(&r.seq) {
+            firsts.push(r.seq);
+        }
+    }
+    assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+    wait_for("the cursor to be saved", || {
+        count(
+            &open(&db),
+            "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'audit_stream_cursor.webhook'",
+        ) == count(&open(&db), "SELECT max(seq) FROM audit_logs")
+    });
+}
+
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn stdout_sink_writes_one_json_line_per_row() {
+    use coderlite::ops::{stream, Stop};
+    let s = TestServer::start();
+    let _owner = s.owner();
+    let state = coderlite::build_state(ServerConfig::for_db(&s.db_path)).expect("state");
+    let stats = Arc::new(stream::SinkStats::new("stdout"));
+    // Start from the beginning of the log.
+    stats.cursor.store(0, Ordering::SeqCst);
+    let buf = Buffer::default();
+    let stop = Stop::default();
+    let (db, st, sp, out) = (state.db.clone(), stats.clone(), stop.clone(), buf.clone());
+    let t = std::thread::spawn(move || {
+        stream::run(db, Box::new(stream::LineSink::new(Box::new(out))), st, sp)
+    });
+    audit_rows(&s, 2);
+    let want = audit_ids(&s.db_path);
+    let lines = || -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(&buf.0.lock().expect("lock"))
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+            .collect()
+    };
+    wait_for("every row on stdout", || lines().len() == want.len());
+    stop.stop();
+    t.join().expect("join");
+    let got: Vec<String> = lines()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        count(
+            &s.sqlite(),
+            "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'audit_stream_cursor.stdout'"
+        ),
+        count(&s.sqlite(), "SELECT max(seq) FROM audit_logs")
+    );
+}
