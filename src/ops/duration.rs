@@ -71,13 +71,17 @@ impl FromStr for HumanDuration {
 }
 
 impl fmt::Display for HumanDuration {
-    /// The shortest form in the largest units: 7776000s → `90d`, 5400s → `1h30m`.
+    /// Whole weeks as `Nw`, otherwise days and smaller: `90d`, `12w`, `1h30m`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.secs == 0 {
             return write!(f, "0");
         }
+        let week = UNITS[0].1;
+        if self.secs % week == 0 {
+            return write!(f, "{}w", self.secs / week);
+        }
         let mut rest = self.secs;
-        for (u, m) in UNITS {
+        for (u, m) in &UNITS[1..] {
             if rest >= *m {
                 write!(f, "{}{u}", rest / m)?;
                 rest %= m;
@@ -114,7 +118,7 @@ mod tests {
         assert!(p("d").is_err());
         assert!(p("-5d").is_err());
         assert!(p("99999999999999999999w").is_err());
-        for s in ["90d", "12w", "1h30m", "1w2d3h4m5s", "0"] {
+        for s in ["90d", "12w", "1h30m", "9d3h4m5s", "0"] {
             assert_eq!(
                 s.parse::<HumanDuration>().map(|d| d.to_string()),
                 Ok(s.into())
