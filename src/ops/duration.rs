@@ -77,7 +77,7 @@ impl fmt::Display for HumanDuration {
             return write!(f, "0");
         }
         let week = UNITS[0].1;
-        if self.secs % week == 0 {
+        if self.secs.is_multiple_of(week) {
             return write!(f, "{}w", self.secs / week);
         }
         let mut rest = self.secs;
