@@ -149,7 +149,13 @@ pub fn page_sql(
     offset: i64,
 ) -> Option<(String, Params)> {
     let (inner, p) = page_ids_sql(f, scope, after, limit, offset)?;
-    let sql = format!(
+    Some((rows_sql(&inner, "a.time DESC, a.id DESC"), p))
+}
+
+/// Every column `row_to_log` reads, for the rows whose `seq` the `inner` query yields, in
+/// `order`; then `a.seq` and `a.hash` (indices 32 and 33).
+fn rows_sql(inner: &str, order: &str) -> String {
+    format!(
         "SELECT a.id, a.request_id, a.time, a.ip, a.user_agent, a.resource_type, a.resource_id, \
          a.resource_target, a.resource_icon, a.action, a.diff, a.status_code, a.additional_fields, \
          a.organization_id, COALESCE(o.name, ''), COALESCE(o.display_name, ''), COALESCE(o.icon, ''), \
@@ -168,15 +174,15 @@ pub fn page_sql(
            WHEN 'workspace_build' THEN (SELECT ou.username FROM workspace_builds rb \
                 JOIN workspaces rw ON rw.id = rb.workspace_id JOIN users ou ON ou.id = rw.owner_id \
                 WHERE rb.id = a.resource_id) \
-           END \
+           END, \
+         a.seq, a.hash \
          FROM ({inner}) pg \
          JOIN audit_logs a ON a.seq = pg.seq \
          LEFT JOIN users u ON u.id = a.user_id \
          LEFT JOIN organizations o ON o.id = a.organization_id \
-         ORDER BY a.time DESC, a.id DESC",
+         ORDER BY {order}",
         seat = has_ai_seat_sql("u.id"),
-    );
-    Some((sql, p))
+    )
 }
 
 /// The count statement; `cap` > 0 stops counting after `cap + 1` rows (Coder's capped count).
@@ -276,6 +282,24 @@ pub fn page(
     };
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(p.as_params(), row_to_log)?;
+    rows.collect()
+}
+
+/// Up to `limit` committed rows after `after_seq`, in `seq` (insertion) order, each with its
+/// `seq` and chain hash: the audit streams' outbox read.
+pub fn after_seq(
+    conn: &Connection,
+    after_seq: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<(i64, Option<String>, AuditLog)>> {
+    let sql = rows_sql(
+        "SELECT seq FROM audit_logs WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        "a.seq",
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![after_seq, limit], |r| {
+        Ok((r.get(32)?, r.get(33)?, row_to_log(r)?))
+    })?;
     rows.collect()
 }
 
