@@ -3,6 +3,11 @@
 //! interception or a batch of up to 10,000 in one transaction, audited as one `ai_seat`
 //! `create` row per request (interceptions are what AI seats are derived from; Coder has no
 //! audit resource type for interceptions themselves).
+//!
+//! Deliberate differences from Coder: `provider:`, `model:` and `client:` match
+//! case-insensitively (Coder lower-cases the query, so stored capitals could never match);
+//! in-flight interceptions (no `ended_at`) are listed, as in the Coder versions this
+//! endpoint's swagger describes (newer Coder hides them).
 
 use super::interception_input::{self, Item};
 use crate::audit::{self, AuditRecord};
