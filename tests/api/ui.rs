@@ -1,8 +1,9 @@
 //! Tests: ui. The embedded web UI — served files and headers over plain HTTP, and real
 //! scenarios in headless Chromium (see webdriver.rs): sign-in, audit, users, members.
 
-use crate::common::{TestServer, OWNER_EMAIL, PASSWORD};
+use crate::common::{create_user, TestServer, OWNER_EMAIL, PASSWORD};
 use crate::webdriver::Browser;
+use serde_json::json;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; frame-ancestors 'none'";
 
@@ -140,4 +141,323 @@ fn ui_setup_sign_in_and_sign_out() {
             || url.ends_with("/users?filter=status%3Aactive")
     });
     b.wait_text(".nav-username", "admin");
+}
+fn ids_of(v: &serde_json::Value, list: &str, key: &str) -> Vec<String> {
+    v[list]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|x| x[key].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn url_has(b: &Browser, needle: &str) -> bool {
+    let url = b.current_url();
+    url.contains(needle) || url.replace("%3A", ":").replace('+', " ").contains(needle)
+}
+
+const AUDIT_ROW_IDS: &str =
+    "return [...document.querySelectorAll('#audit-table tr.audit-row')].map(r => r.dataset.id)";
+const USER_ROWS: &str =
+    "return [...document.querySelectorAll('#users-table tbody tr[data-username]')].map(r => r.dataset.username)";
+
+/// Audit page in the browser: the rows are the API's rows; a menu filters; a row expands to
+/// its diff with secrets masked; the export link carries the filter. Not entitled → no AI
+/// add-on column on users or members.
+#[test]
+fn ui_audit_rows_filters_and_diff() {
+    let server = TestServer::start();
+    let owner = server.owner();
+    create_user(&server, &owner, "bob", &[]);
+    create_user(&server, &owner, "carol", &["auditor"]);
+    let token = owner.token.clone().expect("token");
+    let b = Browser::start("ui_audit_rows_filters_and_diff");
+    b.sign_in_with_token(&server.url, &token);
+
+    b.goto(&format!("{}/audit", server.url));
+    b.wait("#audit-table tr.audit-row");
+    let api = owner.get("/api/v2/audit?limit=25").expect(200);
+    let expected = ids_of(&api.body, "audit_logs", "id");
+    assert!(!expected.is_empty());
+    assert_eq!(b.strings(AUDIT_ROW_IDS), expected);
+    let first = &api.body["audit_logs"][0];
+    let row = b.wait(&format!(
+        "tr[data-id='{}']",
+        first["id"].as_str().unwrap_or("")
+    ));
+    let text = b.text(&row);
+    assert!(text.contains(&first["status_code"].to_string()), "{text}");
+    assert!(b.find(".day-row").is_some(), "rows are grouped by day");
+    b.snapshot("audit");
+
+    // The action menu filters (and lands in the URL).
+    b.click(&b.wait("#audit-action"));
+    b.click(&b.wait("#audit-action option[value='login']"));
+    b.wait_until("the action filter in the URL", |b| {
+        url_has(b, "action:login")
+    });
+    let api = owner
+        .get("/api/v2/audit?limit=25&q=action:login")
+        .expect(200);
+    let expected = ids_of(&api.body, "audit_logs", "id");
+    assert!(!expected.is_empty(), "logins were audited");
+    b.wait_until("the login rows", |b| b.strings(AUDIT_ROW_IDS) == expected);
+    for row in b.find_all("#audit-table tr.audit-row") {
+        assert!(b.text(&row).contains("logged in"), "{}", b.text(&row));
+    }
+
+    // Free text through the box; then the user-create row expands to its diff.
+    let q = "resource_type:user action:create";
+    let input = b.wait("#audit-filter");
+    b.fill(&input, q);
+    b.enter(&input);
+    b.wait_until("the typed filter in the URL", |b| url_has(b, q));
+    let api = owner
+        .get("/api/v2/audit?limit=25&q=resource_type:user%20action:create")
+        .expect(200);
+    let expected = ids_of(&api.body, "audit_logs", "id");
+    b.wait_until("the user-create rows", |b| {
+        b.strings(AUDIT_ROW_IDS) == expected
+    });
+    let bob_log = api.body["audit_logs"]
+        .as_array()
+        .expect("logs")
+        .iter()
+        .find(|l| l["resource_target"] == "bob")
+        .expect("bob's creation is audited")
+        .clone();
+    let bob_row = format!("tr[data-id='{}']", bob_log["id"].as_str().unwrap_or(""));
+    assert!(b.text(&b.wait(&bob_row)).contains("bob"));
+    b.click(&b.wait(&format!("{bob_row} button.expand")));
+    let diff = b.wait(&format!("{bob_row} + tr.diff-row"));
+    let diff_text = b.text(&diff);
+    let fields = bob_log["diff"].as_object().expect("diff");
+    assert!(!fields.is_empty(), "a create has a diff");
+    for (name, field) in fields {
+        assert!(diff_text.contains(name.as_str()), "{name} in {diff_text}");
+        let cell = b.wait(&format!(
+            "{bob_row} + tr.diff-row tr[data-field='{name}'] td.diff-new"
+        ));
+        if field["secret"] == true {
+            assert!(b.text(&cell).contains("••••••••"), "{name} is masked");
+        } else if let Some(s) = field["new"].as_str() {
+            assert!(b.text(&cell).contains(s), "{name}: {}", b.text(&cell));
+        }
+    }
+    assert_eq!(
+        b.attr(
+            &b.wait(&format!("{bob_row} button.expand")),
+            "aria-expanded"
+        )
+        .as_deref(),
+        Some("true")
+    );
+    b.snapshot("audit-diff");
+    let href = b.attr(&b.wait("#audit-export"), "href").expect("href");
+    assert!(
+        href.contains("/api/v2/audit/export?format=csv&q="),
+        "{href}"
+    );
+    assert!(href.contains("resource_type%3Auser"), "{href}");
+
+    // Not entitled: no AI add-on column anywhere.
+    b.goto(&format!("{}/users", server.url));
+    b.wait("#users-table tbody tr[data-username]");
+    assert!(b.find("#users-table th.col-ai").is_none());
+    assert!(!b
+        .text(&b.wait("#users-table"))
+        .to_lowercase()
+        .contains("ai add-on"));
+    assert!(b
+        .find("[aria-label='Consuming AI seat'], [aria-label='Not consuming AI seat']")
+        .is_none());
+    let org = owner.get("/api/v2/organizations/default").expect(200);
+    let org_name = org.body["name"].as_str().expect("org name").to_string();
+    b.goto(&format!("{}/organizations/{org_name}/members", server.url));
+    b.wait("#members-table tbody tr[data-username]");
+    assert!(b.find("#members-table th.col-ai").is_none());
+    assert!(b
+        .find("[aria-label='Consuming AI seat'], [aria-label='Not consuming AI seat']")
+        .is_none());
+}
+
+const AI_HELP: &str = "Users with access to AI features like AI Bridge, Boundary, or Tasks who are actively consuming a seat.";
+
+/// Entitled (--ai-seat-limit): users and members tables show the AI add-on column with the
+/// right mark per user and the help text; pagination and filter survive a reload.
+#[test]
+fn ui_ai_addon_column_pagination_and_url_state() {
+    let server = TestServer::start_with(|c| c.ai_seat_limit = 10);
+    let owner = server.owner();
+    let org = owner.get("/api/v2/organizations/default").expect(200);
+    let (org_id, org_name) = (
+        org.body["id"].as_str().expect("org id").to_string(),
+        org.body["name"].as_str().expect("org name").to_string(),
+    );
+    let mut seat_user = String::new();
+    for i in 0..27 {
+        let r = owner
+            .post(
+                "/api/v2/users",
+                json!({"email": format!("user{i:02}@example.com"), "username": format!("user{i:02}"),
+                       "password": PASSWORD, "organization_ids": [org_id], "login_type": "password"}),
+            )
+            .expect(201);
+        if i == 3 {
+            seat_user = r.body["id"].as_str().expect("id").to_string();
+        }
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_micros() as i64;
+    server
+        .sqlite()
+        .execute(
+            "INSERT INTO aibridge_interceptions (id, initiator_id, provider, model, started_at) \
+             VALUES (?1, ?2, 'anthropic', 'claude-sonnet', ?3)",
+            rusqlite::params![uuid::Uuid::new_v4().to_string(), seat_user, now],
+        )
+        .expect("interception");
+    let token = owner.token.clone().expect("token");
+    let b = Browser::start("ui_ai_addon_column_pagination_and_url_state");
+    b.sign_in_with_token(&server.url, &token);
+
+    // Users: the column, its help text, and one mark per row as the API says.
+    b.goto(&format!("{}/users", server.url));
+    b.wait("#users-table tbody tr[data-username]");
+    assert!(b
+        .text(&b.wait("#users-table th.col-ai"))
+        .to_lowercase()
+        .contains("ai add-on"));
+    let tip = b.js(
+        "return document.querySelector('#users-table th.col-ai [role=tooltip] .tooltip-text').textContent",
+        json!([]),
+    );
+    assert_eq!(tip.as_str(), Some(AI_HELP));
+    let api = owner.get("/api/v2/users?limit=25").expect(200);
+    let marks = |table: &str| -> Vec<(String, String)> {
+        let v = b.js(
+            &format!("return [...document.querySelectorAll('{table} tbody tr[data-username]')].map(r => [r.dataset.username, r.querySelector('.col-ai [role=img]').getAttribute('aria-label')])"),
+            json!([]),
+        );
+        v.as_array()
+            .expect("rows")
+            .iter()
+            .map(|p| {
+                (
+                    p[0].as_str().unwrap_or("").into(),
+                    p[1].as_str().unwrap_or("").into(),
+                )
+            })
+            .collect()
+    };
+    let expected: Vec<(String, String)> = api.body["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .map(|u| {
+            let label = if u["has_ai_seat"] == true {
+                "Consuming AI seat"
+            } else {
+                "Not consuming AI seat"
+            };
+            (u["username"].as_str().unwrap_or("").into(), label.into())
+        })
+        .collect();
+    assert_eq!(expected.len(), 25);
+    assert_eq!(marks("#users-table"), expected);
+    assert!(expected.contains(&("user03".into(), "Consuming AI seat".into())));
+    assert!(expected.contains(&("admin".into(), "Not consuming AI seat".into())));
+    b.snapshot("users");
+
+    // Page 2 by its numbered link; the URL keeps it through a reload.
+    b.click(&b.wait(".pagination a[aria-label='Page 2']"));
+    b.wait_until("page=2 in the URL", |b| url_has(b, "page=2"));
+    let page2 = ids_of(
+        &owner
+            .get("/api/v2/users?limit=25&offset=25")
+            .expect(200)
+            .body,
+        "users",
+        "username",
+    );
+    assert_eq!(page2.len(), 3);
+    b.wait_until("page 2 rows", |b| b.strings(USER_ROWS) == page2);
+    b.refresh();
+    b.wait_until("page 2 rows after reload", |b| {
+        b.strings(USER_ROWS) == page2
+    });
+    assert_eq!(b.text(&b.wait(".pagination .page-current")), "2");
+
+    // A search and the status menu build `q`; both survive a reload.
+    let input = b.wait("#users-filter");
+    b.fill(&input, "user1");
+    b.enter(&input);
+    b.wait_until("the search in the URL", |b| {
+        url_has(b, "filter=user1") && !url_has(b, "page=2")
+    });
+    let found = ids_of(
+        &owner.get("/api/v2/users?limit=25&q=user1").expect(200).body,
+        "users",
+        "username",
+    );
+    assert_eq!(found.len(), 10);
+    b.wait_until("the search results", |b| b.strings(USER_ROWS) == found);
+    b.click(&b.wait("#users-status"));
+    b.click(&b.wait("#users-status option[value='active']"));
+    b.wait_until("the status in the URL", |b| url_has(b, "status:active"));
+    let active = ids_of(
+        &owner
+            .get("/api/v2/users?limit=25&q=user1%20status:active")
+            .expect(200)
+            .body,
+        "users",
+        "username",
+    );
+    b.wait_until("the filtered rows", |b| {
+        b.strings(USER_ROWS) == active && b.find(".loading").is_none()
+    });
+    b.refresh();
+    b.wait_until("the filter after reload", |b| {
+        b.js("return document.querySelector('#users-filter') && document.querySelector('#users-filter').value", json!([]))
+            .as_str()
+            == Some("user1 status:active")
+            && b.find(".loading").is_none()
+    });
+    assert_eq!(b.strings(USER_ROWS), active);
+
+    // Members of the organization: the same column and marks.
+    b.goto(&format!("{}/organizations/{org_name}/members", server.url));
+    b.wait("#members-table tbody tr[data-username]");
+    assert!(b
+        .text(&b.wait("#members-table th.col-ai"))
+        .to_lowercase()
+        .contains("ai add-on"));
+    let api = owner
+        .get(&format!(
+            "/api/v2/organizations/{org_name}/paginated-members?limit=25"
+        ))
+        .expect(200);
+    let expected: Vec<(String, String)> = api.body["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| {
+            let label = if m["has_ai_seat"] == true {
+                "Consuming AI seat"
+            } else {
+                "Not consuming AI seat"
+            };
+            (m["username"].as_str().unwrap_or("").into(), label.into())
+        })
+        .collect();
+    assert!(expected.contains(&("user03".into(), "Consuming AI seat".into())));
+    assert_eq!(marks("#members-table"), expected);
+    b.snapshot("members");
+
+    // Seat usage.
+    b.goto(&format!("{}/deployment/licenses", server.url));
+    assert!(b.text(&b.wait("#seat-usage .seat-count")).contains("/ 10"));
+    b.snapshot("licenses");
 }
