@@ -163,15 +163,16 @@ const USER_ROWS: &str =
 
 /// Audit page in the browser: the rows are the API's rows; a menu filters; a row expands to
 /// its diff with secrets masked; the export link carries the filter. Not entitled → no AI
-/// add-on column on users or members.
+/// add-on column on users or members. Admin actions: remove/add a member, suspend a user,
+/// change roles — each checked against the API afterwards.
 #[test]
-fn ui_audit_rows_filters_and_diff() {
+fn ui_audit_filters_diff_and_admin_actions() {
     let server = TestServer::start();
     let owner = server.owner();
     create_user(&server, &owner, "bob", &[]);
     create_user(&server, &owner, "carol", &["auditor"]);
     let token = owner.token.clone().expect("token");
-    let b = Browser::start("ui_audit_rows_filters_and_diff");
+    let b = Browser::start("ui_audit_filters_diff_and_admin_actions");
     b.sign_in_with_token(&server.url, &token);
 
     b.goto(&format!("{}/audit", server.url));
@@ -279,6 +280,52 @@ fn ui_audit_rows_filters_and_diff() {
     assert!(b
         .find("[aria-label='Consuming AI seat'], [aria-label='Not consuming AI seat']")
         .is_none());
+
+    // Members: remove carol (confirm dialog), add her back, and a second add shows the
+    // API's error in words.
+    b.click(&b.wait("button[aria-label='Remove carol']"));
+    b.click(&b.wait("dialog .dialog-actions .btn-danger"));
+    b.wait_text(".alert", "carol was removed.");
+    let members = |owner: &crate::common::Client| {
+        ids_of(
+            &owner
+                .get(&format!(
+                    "/api/v2/organizations/{org_name}/paginated-members"
+                ))
+                .expect(200)
+                .body,
+            "members",
+            "username",
+        )
+    };
+    assert!(!members(&owner).contains(&"carol".to_string()));
+    assert!(b.find("#members-table tr[data-username='carol']").is_none());
+    for _ in 0..2 {
+        let add = b.wait("#member-add");
+        b.fill(&add, "carol");
+        b.click(&b.wait_text(".add-member button", "Add member"));
+        b.wait("#members-table tr[data-username='carol']");
+    }
+    b.wait_text("[role=alert]", "already");
+    assert!(members(&owner).contains(&"carol".to_string()));
+
+    // Users: suspend bob (confirm dialog), then grant him a role through the roles dialog.
+    b.goto(&format!("{}/users", server.url));
+    b.click(&b.wait("button[aria-label='Suspend bob']"));
+    b.click(&b.wait("dialog .dialog-actions .btn-danger"));
+    b.wait_text(".alert", "bob was suspended.");
+    b.wait_text("#users-table tr[data-username='bob']", "Suspended");
+    let bob = owner.get("/api/v2/users/bob").expect(200);
+    assert_eq!(bob.body["status"], "suspended");
+    b.click(&b.wait("button[aria-label='Edit roles of bob']"));
+    b.click(&b.wait("dialog input[value='template-admin']"));
+    b.click(&b.wait_text("dialog .dialog-actions button", "Save roles"));
+    b.wait_text(".alert", "Roles of bob were updated.");
+    let bob = owner.get("/api/v2/users/bob").expect(200);
+    let roles = ids_of(&bob.body, "roles", "name");
+    assert_eq!(roles, vec!["template-admin".to_string()]);
+    b.wait_text("#users-table tr[data-username='bob']", "Template Admin");
+    b.snapshot("users-actions");
 }
 
 const AI_HELP: &str = "Users with access to AI features like AI Bridge, Boundary, or Tasks who are actively consuming a seat.";

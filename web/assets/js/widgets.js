@@ -206,3 +206,12 @@ export function takeFlash() {
   flashMessage = null;
   return f ? notice(f.text, f.kind) : null;
 }
+
+// One error slot at the top of the page for failed actions (replaced, never stacked).
+export function showActionError(ctx, box) {
+  const old = ctx.main.querySelector('.action-error');
+  if (old) old.remove();
+  box.classList.add('action-error');
+  ctx.main.prepend(box);
+  box.scrollIntoView({ block: 'nearest' });
+}

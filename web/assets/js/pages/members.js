@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { PAGE_SIZE, urlState, stateUrl } from '../query.js';
 import {
   pageHeader, loading, errorBox, pagination, tableWrap, userCell, roleChips, showAISeatColumn,
-  aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash,
+  aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash, showActionError,
 } from '../widgets.js';
 
 const MANAGER_ROLES = ['organization-admin', 'organization-user-admin'];
@@ -134,7 +134,7 @@ async function act(ctx, fn, okText) {
     await fn();
     setFlash(okText);
   } catch (e) {
-    ctx.main.prepend(errorBox(e, 'The change was not made.'));
+    showActionError(ctx, errorBox(e, 'The change was not made.'));
     return;
   }
   ctx.rerender();
@@ -152,7 +152,7 @@ async function editRoles(ctx, org, m) {
   try {
     available = await get(`/organizations/${enc(org.name)}/members/roles`);
   } catch (e) {
-    ctx.main.prepend(errorBox(e, 'Roles could not be loaded.'));
+    showActionError(ctx, errorBox(e, 'Roles could not be loaded.'));
     return;
   }
   const chosen = await rolesDialog(`Organization roles of ${m.username}`, available || [], (m.roles || []).map((r) => r.name));

@@ -7,7 +7,7 @@ import { capitalize, parseTime, relative } from '../format.js';
 import { PAGE_SIZE, urlState, stateUrl, getKey, setKey } from '../query.js';
 import {
   pageHeader, loading, errorBox, pagination, tableWrap, userCell, roleChips, showAISeatColumn,
-  aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash,
+  aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash, showActionError,
 } from '../widgets.js';
 
 export async function usersPage(ctx) {
@@ -99,7 +99,7 @@ async function act(ctx, fn, okText) {
     await fn();
     setFlash(okText);
   } catch (e) {
-    ctx.main.prepend(errorBox(e, 'The change was not made.'));
+    showActionError(ctx, errorBox(e, 'The change was not made.'));
     return;
   }
   ctx.rerender();
@@ -118,7 +118,7 @@ async function editRoles(ctx, u) {
   try {
     available = await get('/users/roles');
   } catch (e) {
-    ctx.main.prepend(errorBox(e, 'Roles could not be loaded.'));
+    showActionError(ctx, errorBox(e, 'Roles could not be loaded.'));
     return;
   }
   const chosen = await rolesDialog(`Roles of ${u.username}`, available || [], (u.roles || []).map((r) => r.name));
