@@ -29,6 +29,14 @@ enum Command {
         #[arg(long, env = "CODERLITE_ADMIN_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Write a consistent copy of the database while the server keeps running.
+    Backup {
+        /// SQLite database file.
+        #[arg(long, env = "CODERLITE_DB", default_value = "./coderlite.db")]
+        db: PathBuf,
+        /// The backup file to create (or a directory to create a dated file in).
+        out: PathBuf,
+    },
     /// Check the audit log's hash chain; exits 1 and names the first broken row if any.
     Verify {
         /// SQLite database file.
@@ -48,6 +56,7 @@ fn main() -> ExitCode {
             email,
             password,
         } => coderlite::cli::create_admin_user(&db, &username, &email, &password),
+        Command::Backup { db, out } => coderlite::ops::cli::backup(&db, &out),
         Command::Verify { db } => match coderlite::ops::cli::verify(&db) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,

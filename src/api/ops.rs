@@ -1,17 +1,20 @@
 //! Operations endpoints: audit-chain verification under `/api/v2`; `/metrics` and `/healthz`
 //! at the root (for Prometheus and load balancers).
 
-use crate::audit::chain;
+use crate::audit::{self, chain, AuditRecord};
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
-use crate::ops::{metrics, Runtime};
+use crate::error::{ApiError, ApiResult, Validation};
+use crate::ops::{backup as ops_backup, metrics, Runtime};
+use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/audit/verify", web::get().to(verify));
+    cfg.route("/audit/verify", web::get().to(verify))
+        .route("/backup", web::post().to(backup));
 }
 
 /// Routes outside `/api/v2`.
@@ -81,4 +84,83 @@ async fn metrics_text(
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(metrics::render(&rt, &state, &figures)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct BackupRequest {
+    /// Optional plain file name inside the backup directory (no paths).
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// Audit resource type of backups (coderlite's own; Coder has no backup endpoint).
+const BACKUP_RESOURCE: &str = "database_backup";
+
+/// `POST /api/v2/backup` (owner): writes a consistent copy of the database into the configured
+/// `--backup-dir` under a server-chosen (or validated plain) file name; never anywhere else,
+/// and never over the network. 201 with the file's name, path, size and integrity check.
+async fn backup(
+    state: web::Data<AppState>,
+    rt: web::Data<Runtime>,
+    caller: Caller,
+    meta: RequestMeta,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    if !caller.subject.can_manage_deployment() {
+        return Err(ApiError::forbidden());
+    }
+    let req: BackupRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        BackupRequest::default()
+    } else {
+        crate::api::extract::parse_body::<Option<BackupRequest>>(&body)?.unwrap_or_default()
+    };
+    let Some(dir) = state.config.backup_dir.clone() else {
+        return Err(ApiError::bad_request("Online backups over the API are disabled.").detail(
+            "Start coderlite with --backup-dir DIR (CODERLITE_BACKUP_DIR) to allow them; `coderlite backup` works without it.",
+        ));
+    };
+    let name = match req.name.filter(|n| !n.is_empty()) {
+        None => ops_backup::default_name(),
+        Some(n) if ops_backup::valid_name(&n) => n,
+        Some(n) => {
+            return Err(ApiError::validation_failed(vec![Validation::new(
+                "name",
+                format!("{n:?} is not a plain file name (letters, digits, '.', '_', '-'; no leading dot; at most 128 characters)"),
+            )]))
+        }
+    };
+    let db = state.db.clone();
+    let out = dir.join(&name);
+    let result = web::block(move || -> ApiResult<ops_backup::BackupInfo> {
+        let Ok(_one) = rt.backup_lock.try_lock() else {
+            return Err(ApiError::conflict("A backup is already running."));
+        };
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| ApiError::internal(format!("cannot create backup directory: {e}")))?;
+        if std::fs::symlink_metadata(&out).is_ok() {
+            return Err(ApiError::conflict(
+                "A backup with that name already exists.",
+            ));
+        }
+        let src = db.reader_blocking()?;
+        ops_backup::backup_to(&src, &out).map_err(ApiError::internal)
+    })
+    .await
+    .map_err(ApiError::from)
+    .and_then(|r| r);
+    let mut rec = AuditRecord::new(caller.user_id(), "create", BACKUP_RESOURCE)
+        .resource(crate::model::NIL_UUID, &name);
+    match &result {
+        Ok(info) => {
+            rec.status_code = 201;
+            rec.additional_fields =
+                serde_json::json!({"path": info.path, "size_bytes": info.size_bytes});
+        }
+        Err(e) => rec.status_code = e.status.as_u16(),
+    }
+    state
+        .db
+        .write(move |tx| Ok(audit::insert(tx, &meta, &rec)?))
+        .await?;
+    Ok(crate::json::created(&result?))
 }

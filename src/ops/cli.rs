@@ -39,3 +39,30 @@ pub fn verify(db: &Path) -> Result<bool, String> {
     }
     Ok(report.ok)
 }
+
+/// `coderlite backup --db PATH OUT`: a consistent copy while the server may keep writing. `OUT`
+/// may be a directory (a dated file name is chosen) and must not exist otherwise.
+pub fn backup(db: &Path, out: &Path) -> Result<(), String> {
+    if !db.is_file() {
+        return Err(format!("no database at {}", db.display()));
+    }
+    // Read-write without create: SQLite may need to create the WAL index of a WAL database.
+    let src = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| format!("cannot open {}: {e}", db.display()))?;
+    src.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(|e| e.to_string())?;
+    let out = if out.is_dir() {
+        out.join(super::backup::default_name())
+    } else {
+        out.to_path_buf()
+    };
+    let info = super::backup::backup_to(&src, &out)?;
+    println!(
+        "backup written to {} ({} bytes, integrity {})",
+        info.path, info.size_bytes, info.integrity_check
+    );
+    Ok(())
+}

@@ -628,3 +628,152 @@ fn stdout_sink_writes_one_json_line_per_row() {
         count(&s.sqlite(), "SELECT max(seq) FROM audit_logs")
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Backup
+
+#[test]
+fn online_backup_under_write_load_is_consistent() {
+    let backups = tempfile::tempdir().expect("tempdir");
+    let dir = backups.path().join("nested");
+    let dir2 = dir.clone();
+    let s = TestServer::start_with(move |c| {
+        c.backup_dir = Some(dir2);
+        c.login_rate_limit = 0;
+    });
+    let owner = s.owner();
+    let (_, member) = create_user(&s, &owner, "bob", &[]);
+    let (_, auditor) = create_user(&s, &owner, "carol", &["auditor"]);
+    auditor.get("/api/v2/audit/verify").expect(200);
+    member.get("/api/v2/audit/verify").expect(403);
+    member.post("/api/v2/backup", json!({})).expect(403);
+
+    // Write load: API requests that write audit rows, and raw transactions on another table.
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut load = Vec::new();
+    {
+        let (stop1, url) = (stop.clone(), s.url.clone());
+        load.push(std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop1.load(Ordering::SeqCst) {
+                login_fail(&url, 1);
+                n += 1;
+            }
+            n
+        }));
+        let (stop2, path) = (stop.clone(), s.db_path.clone());
+        load.push(std::thread::spawn(move || {
+            let conn = open(&path);
+            let mut n = 0;
+            while !stop2.load(Ordering::SeqCst) {
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, 'x')",
+                    [format!("load.{n:08}")],
+                )
+                .expect("load insert");
+                n += 1;
+            }
+            n
+        }));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let r = owner
+        .post("/api/v2/backup", json!({"name": "api-copy.db"}))
+        .expect(201);
+    assert_eq!(r.body["name"], "api-copy.db");
+    assert_eq!(r.body["integrity_check"], "ok");
+    let api_copy = dir.join("api-copy.db");
+    assert_eq!(r.body["path"], api_copy.display().to_string());
+    let cli_copy = backups.path().join("cli-copy.db");
+    coderlite::ops::cli::backup(&s.db_path, &cli_copy).expect("cli backup");
+    let r = owner.post("/api/v2/backup", json!(null)).expect(201);
+    let default_name = r.body["name"].as_str().expect("name").to_string();
+    assert!(default_name.starts_with("coderlite-") && default_name.ends_with(".db"));
+    stop.store(true, Ordering::SeqCst);
+    let counts: Vec<i64> = load.into_iter().map(|t| t.join().expect("load")).collect();
+    assert!(counts.iter().all(|n| *n > 0), "load ran: {counts:?}");
+
+    for copy in [&api_copy, &cli_copy, &dir.join(&default_name)] {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(copy).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o077, 0, "backups are private: {mode:o}");
+        }
+        let c = rusqlite::Connection::open(copy).expect("open copy");
+        let check: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .expect("check");
+        assert_eq!(check, "ok");
+        assert_eq!(
+            count(
+                &c,
+                "SELECT count(*) FROM users WHERE username IN ('admin', 'bob', 'carol')"
+            ),
+            3
+        );
+        // A consistent snapshot: the raw inserts form a gap-free prefix, the chain verifies.
+        let (n, max): (i64, Option<String>) = c
+            .query_row(
+                "SELECT count(*), max(key) FROM settings WHERE key LIKE 'load.%'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("load rows");
+        if let Some(max) = max {
+            let last: i64 = max.trim_start_matches("load.").parse().expect("n");
+            assert_eq!(n, last + 1);
+        }
+        assert!(count(&c, "SELECT count(*) FROM audit_logs") > 3);
+        let report = coderlite::audit::chain::verify(&c).expect("verify copy");
+        assert!(report.ok, "{report:?}");
+        assert_eq!(
+            c.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+                .expect("mode"),
+            "delete"
+        );
+    }
+    // No leftovers.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // Names are plain file names; existing files are never replaced.
+    for bad in ["../escape.db", "/etc/x.db", ".hidden", "a/b.db", "x\\y.db"] {
+        let r = owner
+            .post("/api/v2/backup", json!({"name": bad}))
+            .expect(400);
+        assert_eq!(r.body["validations"][0]["field"], "name");
+    }
+    assert!(!backups.path().join("escape.db").exists());
+    let r = owner
+        .post("/api/v2/backup", json!({"name": "api-copy.db"}))
+        .expect(409);
+    assert_eq!(r.message(), "A backup with that name already exists.");
+    assert!(coderlite::ops::cli::backup(&s.db_path, &cli_copy).is_err());
+    // Each attempt that reached the backup is audited: two copies and the refused duplicate.
+    let audited = count(
+        &s.sqlite(),
+        "SELECT count(*) FROM audit_logs WHERE resource_type = 'database_backup' AND action = 'create'",
+    );
+    assert_eq!(audited, 3);
+    assert_eq!(
+        count(
+            &s.sqlite(),
+            "SELECT count(*) FROM audit_logs WHERE resource_type = 'database_backup' AND status_code = 409",
+        ),
+        1
+    );
+}
+
+#[test]
+fn api_backup_needs_a_backup_dir() {
+    let s = TestServer::start();
+    let owner = s.owner();
+    let r = owner.post("/api/v2/backup", json!({})).expect(400);
+    assert_eq!(r.message(), "Online backups over the API are disabled.");
+}
