@@ -672,6 +672,8 @@ fn online_backup_under_write_load_is_consistent() {
                 )
                 .expect("load insert");
                 n += 1;
+                // Pace it: a tight external write loop would starve the server's own writer.
+                std::thread::sleep(Duration::from_millis(5));
             }
             n
         }));
