@@ -158,6 +158,64 @@ CREATE INDEX audit_logs_request_id ON audit_logs (request_id, time, id);
 CREATE INDEX audit_logs_target_time ON audit_logs (resource_target COLLATE NOCASE, time, id);
 CREATE INDEX audit_logs_build_reason_time ON audit_logs (build_reason, time, id) WHERE build_reason IS NOT NULL;
 
+-- Exact counts for `GET /audit` without walking up to a million index entries: rows per
+-- (organization, resource type, action, build reason), all time and per UTC day (day =
+-- floor(time / 86400 s)), kept by triggers in the same transaction as every insert and
+-- delete. store/audit_counts.rs answers counts from them when only these columns (and
+-- whole-day date bounds) are filtered; the per-day totals let a deep OFFSET skip whole
+-- days. Bulk loaders may drop the triggers and call
+-- `store::audit_counts::rebuild` afterwards.
+CREATE TABLE audit_log_counts (
+    organization_id TEXT NOT NULL,
+    resource_type   TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    build_reason    TEXT NOT NULL,                           -- '' for NULL
+    n               INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, resource_type, action, build_reason)
+) WITHOUT ROWID;
+CREATE TABLE audit_log_day_counts (
+    day             INTEGER NOT NULL,
+    organization_id TEXT NOT NULL,
+    resource_type   TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    build_reason    TEXT NOT NULL,
+    n               INTEGER NOT NULL,
+    PRIMARY KEY (day, organization_id, resource_type, action, build_reason)
+) WITHOUT ROWID;
+CREATE TABLE audit_log_day_totals (
+    day             INTEGER NOT NULL,
+    organization_id TEXT NOT NULL,
+    n               INTEGER NOT NULL,
+    PRIMARY KEY (day, organization_id)
+) WITHOUT ROWID;
+CREATE TRIGGER audit_logs_counts_insert AFTER INSERT ON audit_logs
+BEGIN
+    INSERT INTO audit_log_counts VALUES
+        (NEW.organization_id, NEW.resource_type, NEW.action, COALESCE(NEW.build_reason, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO audit_log_day_counts VALUES
+        (NEW.time / 86400000000 - (NEW.time < 0 AND NEW.time % 86400000000 <> 0),
+         NEW.organization_id, NEW.resource_type, NEW.action, COALESCE(NEW.build_reason, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO audit_log_day_totals VALUES
+        (NEW.time / 86400000000 - (NEW.time < 0 AND NEW.time % 86400000000 <> 0),
+         NEW.organization_id, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER audit_logs_counts_delete AFTER DELETE ON audit_logs
+BEGIN
+    UPDATE audit_log_counts SET n = n - 1
+        WHERE organization_id = OLD.organization_id AND resource_type = OLD.resource_type
+          AND action = OLD.action AND build_reason = COALESCE(OLD.build_reason, '');
+    UPDATE audit_log_day_counts SET n = n - 1
+        WHERE day = OLD.time / 86400000000 - (OLD.time < 0 AND OLD.time % 86400000000 <> 0)
+          AND organization_id = OLD.organization_id AND resource_type = OLD.resource_type
+          AND action = OLD.action AND build_reason = COALESCE(OLD.build_reason, '');
+    UPDATE audit_log_day_totals SET n = n - 1
+        WHERE day = OLD.time / 86400000000 - (OLD.time < 0 AND OLD.time % 86400000000 <> 0)
+          AND organization_id = OLD.organization_id;
+END;
+
 -- The audit log is append-only: rows are never edited in place (retention deletes whole rows).
 CREATE TRIGGER audit_logs_append_only BEFORE UPDATE ON audit_logs
 BEGIN

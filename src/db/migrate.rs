@@ -5,10 +5,10 @@ use rusqlite::Connection;
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Bump with every schema change and add a step to `MIGRATIONS`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
-/// Steps from version N-1 to N (index 0 = from 1 to 2). Empty: version 1 is the first release.
-const MIGRATIONS: &[&str] = &[];
+/// Steps from version N-1 to N (index 0 = from 1 to 2).
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0002_audit_counts.sql")];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {
     let version: i64 = conn

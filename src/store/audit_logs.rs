@@ -8,6 +8,7 @@
 //! to its row, user, organization, AI-seat EXISTS and the `is_deleted`/link look-ups.
 
 use super::ai_seats::has_ai_seat_sql;
+use super::audit_counts::Skip;
 use super::{json_list, Params};
 use crate::audit::describe::describe;
 use crate::audit::present;
@@ -16,6 +17,17 @@ use crate::rbac::AuditScope;
 use crate::search::audit::AuditFilter;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+/// Which slice of the ordered rows a page holds.
+#[derive(Debug, Clone, Default)]
+pub struct PageSpec {
+    /// Rows strictly after this position.
+    pub after: Option<Cursor>,
+    pub limit: i64,
+    pub offset: i64,
+    /// Sorting the matches is acceptable (see `choose_index`).
+    pub sort_ok: bool,
+}
+
 /// A position in `time DESC, id DESC` order: rows strictly after it come next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
@@ -23,16 +35,41 @@ pub struct Cursor {
     pub id: String,
 }
 
-/// Filters that usually match few rows. When one is present, the equality terms on
-/// low-cardinality columns are written `+col = ?` so SQLite (which has no statistics unless
-/// ANALYZE ran) drives the query from the selective index instead.
-fn has_selective(f: &AuditFilter) -> bool {
-    f.request_id.is_some()
-        || f.resource_id.is_some()
-        || f.resource_target.is_some()
-        || f.username.is_some()
-        || f.user_id.is_some()
-        || f.email.is_some()
+/// Rows at or below which a multi-organization page may sort its rows instead of walking
+/// the time index (see `choose_index`).
+pub const SORT_LIMIT: i64 = 20_000;
+
+/// The index that drives a query, named with `INDEXED BY` so the plan does not depend on
+/// statistics (with ANALYZE data SQLite may prefer, e.g., a skip-scan of
+/// `(resource_type, action, ...)` plus a sort of every login for `action:login`). Every index
+/// is `(column, time, id)`, so the rows come out already in page order. Most selective first.
+/// `sort_ok`: the caller accepts sorting the matches (a count, or a page whose count is
+/// small); only a scope of several organizations without another driving filter cares.
+pub fn choose_index(f: &AuditFilter, scope: &AuditScope, sort_ok: bool) -> &'static str {
+    let one_org =
+        f.organization_id.is_some() || matches!(scope, AuditScope::Orgs(o) if o.len() == 1);
+    let many_orgs = matches!(scope, AuditScope::Orgs(o) if o.len() > 1);
+    if f.request_id.is_some() {
+        "audit_logs_request_id"
+    } else if f.resource_id.is_some() {
+        "audit_logs_resource_id"
+    } else if f.user_id.is_some() || f.username.is_some() || f.email.is_some() {
+        "audit_logs_user_time"
+    } else if f.resource_target.is_some() {
+        "audit_logs_target_time"
+    } else if f.resource_type.is_some() && f.action.is_some() {
+        "audit_logs_type_action_time"
+    } else if f.build_reason.is_some() {
+        "audit_logs_build_reason_time"
+    } else if f.resource_type.is_some() {
+        "audit_logs_type_time"
+    } else if f.action.is_some() {
+        "audit_logs_action_time"
+    } else if one_org || (many_orgs && sort_ok) {
+        "audit_logs_org_time"
+    } else {
+        "audit_logs_time"
+    }
 }
 
 /// WHERE terms (joined with AND) for the filter, the caller's scope and an optional cursor.
@@ -43,20 +80,16 @@ fn where_terms(
     after: Option<&Cursor>,
     p: &mut Params,
 ) -> Option<Vec<String>> {
-    let low = if has_selective(f) { "+" } else { "" };
     let mut w = Vec::new();
     match scope {
         AuditScope::All => {}
         AuditScope::None => return None,
         AuditScope::Orgs(orgs) if orgs.is_empty() => return None,
         AuditScope::Orgs(orgs) if orgs.len() == 1 => {
-            w.push(format!(
-                "{low}al.organization_id = {}",
-                p.push(orgs[0].clone())
-            ));
+            w.push(format!("al.organization_id = {}", p.push(orgs[0].clone())));
         }
         AuditScope::Orgs(orgs) => {
-            w.push(format!("{low}al.organization_id IN {}", p.push_list(orgs)));
+            w.push(format!("al.organization_id IN {}", p.push_list(orgs)));
         }
     }
     if let Some(v) = &f.request_id {
@@ -93,16 +126,16 @@ fn where_terms(
         w.push(format!("al.time < {}", p.push(v)));
     }
     if let Some(v) = &f.organization_id {
-        w.push(format!("{low}al.organization_id = {}", p.push(v.clone())));
+        w.push(format!("al.organization_id = {}", p.push(v.clone())));
     }
     if let Some(v) = &f.resource_type {
-        w.push(format!("{low}al.resource_type = {}", p.push(v.clone())));
+        w.push(format!("al.resource_type = {}", p.push(v.clone())));
     }
     if let Some(v) = &f.action {
-        w.push(format!("{low}al.action = {}", p.push(v.clone())));
+        w.push(format!("al.action = {}", p.push(v.clone())));
     }
     if let Some(v) = &f.build_reason {
-        w.push(format!("{low}al.build_reason = {}", p.push(v.clone())));
+        w.push(format!("al.build_reason = {}", p.push(v.clone())));
     }
     if let Some(c) = after {
         let t = p.push(c.time);
@@ -124,16 +157,16 @@ fn where_sql(terms: &[String]) -> String {
 pub fn page_ids_sql(
     f: &AuditFilter,
     scope: &AuditScope,
-    after: Option<&Cursor>,
-    limit: i64,
-    offset: i64,
+    pg: &PageSpec,
 ) -> Option<(String, Params)> {
     let mut p = Params::default();
-    let terms = where_terms(f, scope, after, &mut p)?;
-    let lim = p.push(limit);
-    let off = p.push(offset);
+    let terms = where_terms(f, scope, pg.after.as_ref(), &mut p)?;
+    let lim = p.push(pg.limit);
+    let off = p.push(pg.offset);
     let sql = format!(
-        "SELECT al.seq FROM audit_logs al{} ORDER BY al.time DESC, al.id DESC LIMIT {lim} OFFSET {off}",
+        "SELECT al.seq FROM audit_logs al INDEXED BY {}{} \
+         ORDER BY al.time DESC, al.id DESC LIMIT {lim} OFFSET {off}",
+        choose_index(f, scope, pg.sort_ok),
         where_sql(&terms)
     );
     Some((sql, p))
@@ -141,14 +174,8 @@ pub fn page_ids_sql(
 
 /// The whole page statement: page ids, then each row with its user, organization, AI seat,
 /// `is_deleted` and link owner.
-pub fn page_sql(
-    f: &AuditFilter,
-    scope: &AuditScope,
-    after: Option<&Cursor>,
-    limit: i64,
-    offset: i64,
-) -> Option<(String, Params)> {
-    let (inner, p) = page_ids_sql(f, scope, after, limit, offset)?;
+pub fn page_sql(f: &AuditFilter, scope: &AuditScope, pg: &PageSpec) -> Option<(String, Params)> {
+    let (inner, p) = page_ids_sql(f, scope, pg)?;
     Some((rows_sql(&inner, "a.time DESC, a.id DESC"), p))
 }
 
@@ -177,7 +204,7 @@ fn rows_sql(inner: &str, order: &str) -> String {
            END, \
          a.seq, a.hash \
          FROM ({inner}) pg \
-         JOIN audit_logs a ON a.seq = pg.seq \
+         CROSS JOIN audit_logs a ON a.seq = pg.seq \
          LEFT JOIN users u ON u.id = a.user_id \
          LEFT JOIN organizations o ON o.id = a.organization_id \
          ORDER BY {order}",
@@ -189,14 +216,16 @@ fn rows_sql(inner: &str, order: &str) -> String {
 pub fn count_sql(f: &AuditFilter, scope: &AuditScope, cap: i64) -> Option<(String, Params)> {
     let mut p = Params::default();
     let terms = where_terms(f, scope, None, &mut p)?;
+    let from = format!(
+        "audit_logs al INDEXED BY {}{}",
+        choose_index(f, scope, true),
+        where_sql(&terms)
+    );
     let sql = if cap > 0 {
         let lim = p.push(cap + 1);
-        format!(
-            "SELECT count(*) FROM (SELECT 1 FROM audit_logs al{} LIMIT {lim})",
-            where_sql(&terms)
-        )
+        format!("SELECT count(*) FROM (SELECT 1 FROM {from} LIMIT {lim})")
     } else {
-        format!("SELECT count(*) FROM audit_logs al{}", where_sql(&terms))
+        format!("SELECT count(*) FROM {from}")
     };
     Some((sql, p))
 }
@@ -268,16 +297,41 @@ fn row_to_log(r: &Row) -> rusqlite::Result<AuditLog> {
     })
 }
 
-/// One page of fully built rows.
+/// One page of fully built rows. A deep OFFSET first skips whole days using the per-day
+/// totals when they can count the filter exactly.
 pub fn page(
     conn: &Connection,
     f: &AuditFilter,
     scope: &AuditScope,
-    after: Option<&Cursor>,
-    limit: i64,
-    offset: i64,
+    pg: &PageSpec,
 ) -> rusqlite::Result<Vec<AuditLog>> {
-    let Some((sql, p)) = page_sql(f, scope, after, limit, offset) else {
+    if pg.after.is_none() {
+        match super::audit_counts::skip_days(conn, f, scope, pg.offset)? {
+            Skip::Walk => {}
+            Skip::PastEnd => return Ok(Vec::new()),
+            Skip::To { before, offset } => {
+                let f = AuditFilter {
+                    date_to_before: Some(f.date_to_before.map_or(before, |t| t.min(before))),
+                    ..f.clone()
+                };
+                let pg = PageSpec {
+                    offset,
+                    ..pg.clone()
+                };
+                return page_rows(conn, &f, scope, &pg);
+            }
+        }
+    }
+    page_rows(conn, f, scope, pg)
+}
+
+fn page_rows(
+    conn: &Connection,
+    f: &AuditFilter,
+    scope: &AuditScope,
+    pg: &PageSpec,
+) -> rusqlite::Result<Vec<AuditLog>> {
+    let Some((sql, p)) = page_sql(f, scope, pg) else {
         return Ok(Vec::new());
     };
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -303,13 +357,17 @@ pub fn after_seq(
     rows.collect()
 }
 
-/// Matching rows (exact, or at most `cap + 1` when `cap` > 0).
+/// Matching rows (exact, or at most `cap + 1` when `cap` > 0): from the counters when they
+/// can answer, else by counting the rows.
 pub fn count(
     conn: &Connection,
     f: &AuditFilter,
     scope: &AuditScope,
     cap: i64,
 ) -> rusqlite::Result<i64> {
+    if let Some(n) = super::audit_counts::count(conn, f, scope)? {
+        return Ok(if cap > 0 { n.min(cap + 1) } else { n });
+    }
     let Some((sql, p)) = count_sql(f, scope, cap) else {
         return Ok(0);
     };

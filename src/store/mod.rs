@@ -3,6 +3,7 @@
 
 pub mod ai_seats;
 pub mod api_keys;
+pub mod audit_counts;
 pub mod audit_logs;
 pub mod interceptions;
 pub mod members;

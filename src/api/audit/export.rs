@@ -13,7 +13,7 @@ use crate::rbac::AuditScope;
 use crate::search::audit::AuditFilter;
 use crate::search::pagination::{query_pairs, query_values};
 use crate::state::AppState;
-use crate::store::audit_logs::{self, Cursor};
+use crate::store::audit_logs::{self, Cursor, PageSpec};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::Bytes;
@@ -158,14 +158,13 @@ fn next_chunk(st: &mut ExportState) -> ApiResult<Option<Vec<u8>>> {
     let Some(snapshot) = st.snapshot.as_ref() else {
         return Ok(None);
     };
-    let rows = audit_logs::page(
-        &snapshot.0,
-        &st.filter,
-        &st.scope,
-        st.cursor.as_ref(),
-        CHUNK_ROWS,
-        0,
-    )?;
+    let spec = PageSpec {
+        after: st.cursor.clone(),
+        limit: CHUNK_ROWS,
+        offset: 0,
+        sort_ok: false,
+    };
+    let rows = audit_logs::page(&snapshot.0, &st.filter, &st.scope, &spec)?;
     if (rows.len() as i64) < CHUNK_ROWS {
         st.done = true;
         st.snapshot = None; // end the read transaction now

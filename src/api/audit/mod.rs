@@ -26,7 +26,7 @@ use crate::rbac::AuditScope;
 use crate::search::audit::AuditFilter;
 use crate::search::pagination::{self, query_pairs, query_values};
 use crate::state::AppState;
-use crate::store::audit_logs::{self, Cursor};
+use crate::store::audit_logs::{self, Cursor, PageSpec};
 use actix_web::{web, HttpRequest, HttpResponse};
 use rusqlite::Connection;
 
@@ -120,7 +120,13 @@ async fn list(
             let audit_logs = if count == 0 {
                 Vec::new()
             } else {
-                audit_logs::page(&tx, &filter, &scope, cursor.as_ref(), limit, page.offset)?
+                let spec = PageSpec {
+                    after: cursor,
+                    limit,
+                    offset: page.offset,
+                    sort_ok: count <= audit_logs::SORT_LIMIT,
+                };
+                audit_logs::page(&tx, &filter, &scope, &spec)?
             };
             Ok(AuditLogResponse {
                 audit_logs,
