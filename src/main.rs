@@ -43,6 +43,10 @@ enum Command {
         #[arg(long, env = "CODERLITE_DB", default_value = "./coderlite.db")]
         db: PathBuf,
     },
+    /// Load the CSV files of a Coder PostgreSQL database into a new coderlite database.
+    Import(coderlite::import::ImportArgs),
+    /// Create a new database filled with a deterministic synthetic dataset.
+    Seed(coderlite::seed::SeedArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +66,8 @@ fn main() -> ExitCode {
             Ok(false) => return ExitCode::FAILURE,
             Err(e) => Err(e),
         },
+        Command::Import(args) => coderlite::import::run(&args),
+        Command::Seed(args) => coderlite::seed::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

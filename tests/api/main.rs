@@ -5,6 +5,7 @@ mod aiseats;
 mod audit;
 mod common;
 mod foundation;
+mod import;
 mod interceptions;
 mod keys;
 mod members;

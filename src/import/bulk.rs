@@ -1,0 +1,361 @@
+//! Bulk loading into a brand-new database file, shared by `import` and `seed`.
+//!
+//! The data goes into `PATH.tmp` with journaling and syncing off, secondary indexes of the
+//! big tables dropped; rows are produced on one thread (CSV parsing or generation) and
+//! inserted on another through a prepared statement, one transaction per batch. `finish`
+//! rebuilds the indexes, checks foreign keys, runs `ANALYZE` and renames the file into
+//! place. Dropping an unfinished `Target` deletes the temporary file, so a failed load never
+//! leaves a half-loaded database behind.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rusqlite::types::ToSqlOutput;
+use rusqlite::{Connection, Statement};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+use super::batch::Batch;
+pub use super::batch::{Sink, V};
+
+/// Tables whose secondary indexes are dropped for the load and rebuilt afterwards.
+const BIG_TABLES: &[&str] = &["audit_logs", "aibridge_interceptions", "workspace_builds"];
+
+/// Rows per multi-row INSERT statement (fewer statement executions per row).
+const CHUNK_ROWS: usize = 32;
+
+fn insert_sql(table: &str, cols: &[&str], rows: usize) -> String {
+    let one = format!("({})", vec!["?"; cols.len()].join(", "));
+    format!(
+        "INSERT INTO {table} ({}) VALUES {}",
+        cols.join(", "),
+        vec![one.as_str(); rows].join(", ")
+    )
+}
+
+/// Inserts a batch, `chunk` rows per statement. Journaling is off, so a failed multi-row
+/// statement keeps the rows it inserted before the bad one; rowids are assigned in order,
+/// so the number it inserted names the bad row (WITHOUT ROWID tables use `chunk` = 1).
+fn insert_batch(
+    conn: &Connection,
+    one: &mut Statement,
+    many: &mut Statement,
+    chunk: usize,
+    batch: &Batch,
+    ncols: usize,
+) -> Result<(), (u64, rusqlite::Error)> {
+    let bind = |stmt: &mut Statement, rows: std::ops::Range<usize>| -> rusqlite::Result<()> {
+        let mut i = 1;
+        for r in rows {
+            for c in 0..ncols {
+                stmt.raw_bind_parameter(i, ToSqlOutput::Borrowed(batch.value(r, ncols, c)))?;
+                i += 1;
+            }
+        }
+        Ok(())
+    };
+    let n = batch.rows();
+    let mut r = 0;
+    while r < n {
+        if chunk > 1 && n - r >= chunk {
+            let before = conn.last_insert_rowid();
+            if let Err(e) = bind(many, r..r + chunk).and_then(|_| many.raw_execute()) {
+                let done = (conn.last_insert_rowid() - before).clamp(0, chunk as i64 - 1);
+                return Err((batch.lines[r + done as usize], e));
+            }
+            r += chunk;
+        } else {
+            bind(one, r..r + 1)
+                .and_then(|_| one.raw_execute())
+                .map_err(|e| (batch.lines[r], e))?;
+            r += 1;
+        }
+    }
+    Ok(())
+}
+
+/// A new database being loaded.
+pub struct Target {
+    conn: Option<Connection>,
+    tmp: PathBuf,
+    dest: PathBuf,
+    force: bool,
+    dropped: Vec<(String, String)>,
+    finished: bool,
+}
+
+fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
+    let mut s = p.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn remove_db_files(p: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(with_suffix(p, suffix));
+    }
+}
+
+impl Target {
+    /// Creates `dest.tmp` with coderlite's schema. Refuses an existing non-empty `dest`
+    /// unless `force` (then it is replaced only when the load succeeds).
+    pub fn create(dest: &Path, force: bool) -> Result<Target, String> {
+        if let Ok(meta) = std::fs::metadata(dest) {
+            if meta.len() > 0 && !force {
+                return Err(format!(
+                    "{} already exists; loading creates a new database (remove it or pass --force to replace it)",
+                    dest.display()
+                ));
+            }
+        }
+        let tmp = with_suffix(dest, ".tmp");
+        remove_db_files(&tmp);
+        let mut conn =
+            Connection::open(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
+             PRAGMA temp_store = MEMORY; PRAGMA cache_size = -524288; PRAGMA threads = 4;
+             PRAGMA foreign_keys = OFF;",
+        )
+        .map_err(|e| format!("cannot configure {}: {e}", tmp.display()))?;
+        crate::db::migrate::migrate(&mut conn)?;
+        let mut target = Target {
+            conn: Some(conn),
+            tmp,
+            dest: dest.to_path_buf(),
+            force,
+            dropped: Vec::new(),
+            finished: false,
+        };
+        target.drop_indexes()?;
+        Ok(target)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        self.conn.as_ref().expect("connection open until finish")
+    }
+
+    fn drop_indexes(&mut self) -> Result<(), String> {
+        let conn = self.conn();
+        let mut found = Vec::new();
+        {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT name, tbl_name, sql FROM sqlite_master \
+                     WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid",
+                )
+                .map_err(|e| e.to_string())?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .map_err(|e| e.to_string())?;
+            for row in rows {
+                let (name, table, sql) = row.map_err(|e| e.to_string())?;
+                if BIG_TABLES.contains(&table.as_str()) {
+                    found.push((name, sql));
+                }
+            }
+        }
+        for (name, _) in &found {
+            conn.execute_batch(&format!("DROP INDEX \"{name}\""))
+                .map_err(|e| format!("cannot drop index {name}: {e}"))?;
+        }
+        self.dropped = found;
+        Ok(())
+    }
+
+    /// Loads one table: `produce` runs on its own thread and pushes rows into the sink;
+    /// this thread inserts them. `total` sizes the progress bar: bytes (`unit_bytes`, from
+    /// `Sink::set_progress`) or rows.
+    /// Returns the number of rows inserted.
+    pub fn load<P>(
+        &self,
+        label: &str,
+        table: &str,
+        cols: &[&str],
+        total: u64,
+        unit_bytes: bool,
+        produce: P,
+    ) -> Result<u64, String>
+    where
+        P: FnOnce(&mut Sink) -> Result<(), String> + Send,
+    {
+        let conn = self.conn();
+        let without_rowid: bool = conn
+            .query_row(
+                "SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .map_err(|e| format!("{table}: {e}"))?;
+        let chunk = if without_rowid { 1 } else { CHUNK_ROWS };
+        let one_sql = insert_sql(table, cols, 1);
+        let many_sql = insert_sql(table, cols, CHUNK_ROWS);
+        let bar = progress_bar(label, total, unit_bytes);
+        let started = Instant::now();
+        let (tx, rx) = sync_channel::<Batch>(3);
+        let (free_tx, free_rx) = sync_channel::<Batch>(4);
+        let ncols = cols.len();
+        let mut inserted = 0u64;
+        let result = std::thread::scope(|s| {
+            let producer = std::thread::Builder::new()
+                .name("producer".into())
+                .spawn_scoped(s, move || {
+                    let mut sink = Sink::new(tx, free_rx, ncols);
+                    produce(&mut sink)?;
+                    sink.flush()
+                })
+                .map_err(|e| format!("cannot start the reader thread: {e}"))?;
+            let consumed = (|| -> Result<(), String> {
+                let prep = |sql: &str| conn.prepare(sql).map_err(|e| format!("{table}: {e}"));
+                let (mut one, mut many) = (prep(&one_sql)?, prep(&many_sql)?);
+                for batch in rx.iter() {
+                    conn.execute_batch("BEGIN").map_err(|e| e.to_string())?;
+                    insert_batch(conn, &mut one, &mut many, chunk, &batch, ncols)
+                        .map_err(|(line, e)| format!("{label} line {line}: {e}"))?;
+                    conn.execute_batch("COMMIT").map_err(|e| e.to_string())?;
+                    inserted += batch.rows() as u64;
+                    bar.set_position(if unit_bytes { batch.progress } else { inserted });
+                    let _ = free_tx.try_send(batch);
+                }
+                Ok(())
+            })();
+            // On an insert error, dropping the receiver stops the producer at its next send.
+            drop(rx);
+            let produced = producer
+                .join()
+                .unwrap_or_else(|_| Err(format!("{label}: reader thread panicked")));
+            match (consumed, produced) {
+                (Err(e), _) => Err(e),
+                (Ok(()), Err(e)) => Err(e),
+                (Ok(()), Ok(())) => Ok(()),
+            }
+        });
+        bar.finish_and_clear();
+        result?;
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "  {table:<24} {:>11} rows  {secs:>6.2} s  {:>9.0} rows/s",
+            group(inserted),
+            inserted as f64 / secs.max(1e-9)
+        );
+        Ok(inserted)
+    }
+
+    /// Rebuilds the dropped indexes, checks foreign keys, analyses, and moves the file into
+    /// place. `before_rename` runs last on the open connection (e.g. the audit hash chain).
+    pub fn finish(
+        mut self,
+        before_rename: impl FnOnce(&Connection) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let conn = self.conn();
+        let started = Instant::now();
+        let bar = progress_bar("indexes", self.dropped.len() as u64, false);
+        for (name, sql) in &self.dropped {
+            bar.set_message(name.clone());
+            conn.execute_batch(sql)
+                .map_err(|e| format!("cannot build index {name}: {e}"))?;
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        eprintln!(
+            "  {:<24} {:>11} built {:>6.2} s",
+            "indexes",
+            self.dropped.len(),
+            started.elapsed().as_secs_f64()
+        );
+        check_foreign_keys(conn)?;
+        let t = Instant::now();
+        conn.execute_batch("ANALYZE;")
+            .map_err(|e| format!("ANALYZE failed: {e}"))?;
+        eprintln!("  {:<24} {:>24.2} s", "analyze", t.elapsed().as_secs_f64());
+        before_rename(conn)?;
+        let conn = self.conn.take().expect("connection open until finish");
+        conn.close()
+            .map_err(|(_, e)| format!("cannot close {}: {e}", self.tmp.display()))?;
+        if self.force {
+            // A stale WAL next to the replaced file would be replayed into the new one.
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let _ = std::fs::remove_file(with_suffix(&self.dest, suffix));
+            }
+        }
+        std::fs::rename(&self.tmp, &self.dest).map_err(|e| {
+            format!(
+                "cannot move {} to {}: {e}",
+                self.tmp.display(),
+                self.dest.display()
+            )
+        })?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        if !self.finished {
+            drop(self.conn.take());
+            remove_db_files(&self.tmp);
+        }
+    }
+}
+
+fn check_foreign_keys(conn: &Connection) -> Result<(), String> {
+    let mut stmt = conn
+        .prepare("PRAGMA foreign_key_check")
+        .map_err(|e| e.to_string())?;
+    let mut rows = stmt.query([]).map_err(|e| e.to_string())?;
+    let mut problems = Vec::new();
+    let mut n = 0u64;
+    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+        n += 1;
+        if problems.len() < 5 {
+            let table: String = r.get(0).map_err(|e| e.to_string())?;
+            let rowid: Option<i64> = r.get(1).map_err(|e| e.to_string())?;
+            let parent: String = r.get(2).map_err(|e| e.to_string())?;
+            problems.push(format!(
+                "{table} row {} refers to a missing {parent}",
+                rowid.unwrap_or(0)
+            ));
+        }
+    }
+    if n > 0 {
+        return Err(format!(
+            "{n} rows refer to missing rows: {}",
+            problems.join("; ")
+        ));
+    }
+    Ok(())
+}
+
+fn progress_bar(label: &str, total: u64, bytes: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
+    let tmpl = if bytes {
+        "  {prefix:<24} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}"
+    } else {
+        "  {prefix:<24} [{bar:30}] {human_pos}/{human_len} {per_sec} eta {eta} {msg}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(tmpl) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(label.to_string());
+    bar.enable_steady_tick(Duration::from_millis(250));
+    bar
+}
+
+/// 1234567 → "1,234,567".
+pub fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

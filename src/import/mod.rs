@@ -1,0 +1,198 @@
+//! `coderlite import --coder-csv DIR --db PATH`: loads the CSV files of a Coder PostgreSQL
+//! database (`COPY <table> TO ... (FORMAT csv, HEADER, NULL '\N')`, or
+//! `shared/bench/dataset/gen.py`) into a new coderlite database.
+//!
+//! Files (all optional, at least one needed): organizations, users, organization_members
+//! (derived from users and workspaces when absent), workspaces, workspace_builds,
+//! aibridge_interceptions, audit_logs — each `<table>.csv`.
+
+pub mod batch;
+pub mod build_reasons;
+pub mod bulk;
+pub mod convert;
+pub mod csv_table;
+pub mod tables;
+
+use bulk::{group, Target};
+use clap::Args;
+use csv_table::Col;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Folder with the CSV files (`<table>.csv`, header row, `\N` = NULL).
+    #[arg(long = "coder-csv", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The new SQLite database to create.
+    #[arg(long, env = "CODERLITE_DB")]
+    pub db: PathBuf,
+    /// Replace an existing database file (only once the import has succeeded).
+    #[arg(long, default_value_t = false)]
+    pub force: bool,
+}
+
+const KNOWN: &[&str] = &[
+    "organizations",
+    "users",
+    "organization_members",
+    "workspaces",
+    "workspace_builds",
+    "aibridge_interceptions",
+    "audit_logs",
+];
+
+/// Loads one CSV file into `table` (no-op when the file is absent). Returns rows loaded.
+fn load_csv(
+    target: &Target,
+    dir: &Path,
+    table: &str,
+    spec: &[Col],
+    extra_cols: &[&str],
+    post: impl FnMut(&mut bulk::Sink) -> Result<(), String> + Send,
+) -> Result<Option<u64>, String> {
+    let path = dir.join(format!("{table}.csv"));
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return Ok(None);
+    };
+    let mut cols = csv_table::names(spec);
+    cols.extend_from_slice(extra_cols);
+    let label = format!("{table}.csv");
+    let n = target.load(&label, table, &cols, meta.len(), true, |sink| {
+        csv_table::read(&path, spec, sink, post)
+    })?;
+    Ok(Some(n))
+}
+
+pub fn run(args: &ImportArgs) -> Result<(), String> {
+    let started = Instant::now();
+    if !args.dir.is_dir() {
+        return Err(format!("{} is not a folder", args.dir.display()));
+    }
+    if !KNOWN
+        .iter()
+        .any(|t| args.dir.join(format!("{t}.csv")).is_file())
+    {
+        return Err(format!(
+            "{} holds none of {}",
+            args.dir.display(),
+            KNOWN
+                .iter()
+                .map(|t| format!("{t}.csv"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    eprintln!(
+        "importing {} into {}",
+        args.dir.display(),
+        args.db.display()
+    );
+    let target = Target::create(&args.db, args.force)?;
+    let dir = &args.dir;
+    let no_post = |_: &mut bulk::Sink| Ok(());
+
+    load_csv(
+        &target,
+        dir,
+        "organizations",
+        tables::ORGANIZATIONS,
+        &[],
+        no_post,
+    )?;
+    crate::store::orgs::ensure_default(target.conn(), crate::timefmt::now_micros())
+        .map_err(|e| format!("cannot create the default organization: {e}"))?;
+    load_csv(&target, dir, "users", tables::USERS, &[], no_post)?;
+    let members = load_csv(
+        &target,
+        dir,
+        "organization_members",
+        tables::ORGANIZATION_MEMBERS,
+        &[],
+        no_post,
+    )?;
+    load_csv(&target, dir, "workspaces", tables::WORKSPACES, &[], no_post)?;
+    if members.is_none() {
+        derive_members(target.conn())?;
+    }
+
+    let mut reasons = build_reasons::BuildReasons::default();
+    load_csv(
+        &target,
+        dir,
+        "workspace_builds",
+        tables::WORKSPACE_BUILDS,
+        &[],
+        |row| {
+            reasons.record(
+                row.get_text(tables::BUILD_ID),
+                row.get_text(tables::BUILD_WORKSPACE),
+                row.get_int(tables::BUILD_NUMBER).unwrap_or(0),
+                row.get_text(tables::BUILD_REASON),
+            );
+            Ok(())
+        },
+    )?;
+    load_csv(
+        &target,
+        dir,
+        "aibridge_interceptions",
+        tables::AIBRIDGE_INTERCEPTIONS,
+        &[],
+        no_post,
+    )?;
+    let reasons = &reasons;
+    let audit_started = Instant::now();
+    let audit_rows = load_csv(
+        &target,
+        dir,
+        "audit_logs",
+        tables::AUDIT_LOGS,
+        &["build_reason"],
+        move |row| {
+            match reasons.for_audit(
+                row.get_text(tables::AUDIT_RESOURCE_TYPE),
+                row.get_text(tables::AUDIT_ACTION),
+                row.get_text(tables::AUDIT_RESOURCE_ID),
+            ) {
+                Some(reason) => row.text(reason),
+                None => row.null(),
+            }
+            Ok(())
+        },
+    )?
+    .unwrap_or(0);
+    target.finish(after_load)?;
+    let total = started.elapsed().as_secs_f64();
+    let audit_secs = audit_started.elapsed().as_secs_f64();
+    eprintln!(
+        "imported into {} in {total:.1} s ({} audit rows; {:.0} audit rows/s including indexes and ANALYZE)",
+        args.db.display(),
+        group(audit_rows),
+        audit_rows as f64 / audit_secs.max(1e-9)
+    );
+    Ok(())
+}
+
+/// Memberships for a dump without `organization_members`: every live user belongs to the
+/// default organization, and to each organization where they own a workspace.
+pub fn derive_members(conn: &Connection) -> Result<(), String> {
+    conn.execute_batch(
+        "INSERT OR IGNORE INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
+         SELECT o.id, u.id, '[]', u.created_at, u.created_at
+         FROM users u JOIN organizations o ON o.is_default = 1 AND o.deleted = 0
+         WHERE u.deleted = 0;
+         INSERT OR IGNORE INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
+         SELECT w.organization_id, w.owner_id, '[]', min(w.created_at), min(w.created_at)
+         FROM workspaces w JOIN users u ON u.id = w.owner_id AND u.deleted = 0
+         JOIN organizations o ON o.id = w.organization_id AND o.deleted = 0
+         GROUP BY w.organization_id, w.owner_id;",
+    )
+    .map_err(|e| format!("cannot derive organization members: {e}"))
+}
+
+/// Runs on the loaded database before it is moved into place (shared with `seed`).
+pub fn after_load(_conn: &Connection) -> Result<(), String> {
+    Ok(())
+}
