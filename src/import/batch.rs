@@ -144,8 +144,8 @@ impl Sink {
         Ok(())
     }
 
-    /// One whole row at once.
-    pub fn push_row(&mut self, line: u64, values: &[V]) -> Result<(), String> {
+    /// Appends cells to the current row.
+    pub fn push_cells(&mut self, values: &[V]) {
         for v in values {
             match *v {
                 V::N => self.null(),
@@ -153,7 +153,32 @@ impl Sink {
                 V::T(s) => self.text(s),
             }
         }
+    }
+
+    /// One whole row at once.
+    pub fn push_row(&mut self, line: u64, values: &[V]) -> Result<(), String> {
+        self.push_cells(values);
         self.end_row(line)
+    }
+
+    /// Links the current audit row into the tamper-evidence chain: hashes the cells written
+    /// so far (they must be `audit::chain::COLUMNS`, in order) after `prev`, appends
+    /// `prev_hash` and `hash`, and moves `prev` on.
+    pub fn chain_audit_row(&mut self, prev: &mut String) {
+        let start = self.row_start;
+        let buf = self.batch.buf.as_bytes();
+        let hash = crate::audit::chain::link(
+            prev,
+            self.batch.cells[start..].iter().map(|c| match *c {
+                Cell::Null => ValueRef::Null,
+                Cell::Int(v) => ValueRef::Integer(v),
+                Cell::Text(o, l) => ValueRef::Text(&buf[o as usize..(o + l) as usize]),
+            }),
+        );
+        let old = std::mem::replace(prev, hash);
+        self.text(&old);
+        let new = prev.clone();
+        self.text(&new);
     }
 
     pub(crate) fn flush(&mut self) -> Result<(), String> {

@@ -143,14 +143,16 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
         no_post,
     )?;
     let reasons = &reasons;
+    let mut prev = crate::audit::chain::head_hash(target.conn())
+        .map_err(|e| format!("cannot read the audit chain: {e}"))?;
     let audit_started = Instant::now();
     let audit_rows = load_csv(
         &target,
         dir,
         "audit_logs",
         tables::AUDIT_LOGS,
-        &["build_reason"],
-        move |row| {
+        &["build_reason", "prev_hash", "hash"],
+        |row| {
             match reasons.for_audit(
                 row.get_text(tables::AUDIT_RESOURCE_TYPE),
                 row.get_text(tables::AUDIT_ACTION),
@@ -159,6 +161,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
                 Some(reason) => row.text(reason),
                 None => row.null(),
             }
+            row.chain_audit_row(&mut prev);
             Ok(())
         },
     )?
@@ -192,7 +195,17 @@ pub fn derive_members(conn: &Connection) -> Result<(), String> {
     .map_err(|e| format!("cannot derive organization members: {e}"))
 }
 
-/// Runs on the loaded database before it is moved into place (shared with `seed`).
-pub fn after_load(_conn: &Connection) -> Result<(), String> {
+/// Runs on the loaded database before it is moved into place (shared with `seed`). The
+/// loaders hash-chain audit rows as they insert them; `rebuild` links anything left unlinked.
+pub fn after_load(conn: &Connection) -> Result<(), String> {
+    let t = Instant::now();
+    let relinked = crate::audit::chain::rebuild(conn)
+        .map_err(|e| format!("cannot link the audit hash chain: {e}"))?;
+    eprintln!(
+        "  {:<24} {:>11} relinked {:>4.2} s",
+        "audit hash chain",
+        group(relinked),
+        t.elapsed().as_secs_f64()
+    );
     Ok(())
 }

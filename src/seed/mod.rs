@@ -2,6 +2,7 @@
 //! (statuses, roles, Zipf-skewed activity, a year of audit history growing over time with a
 //! weekday/office-hour pattern), written through the same bulk loader as `import`.
 
+mod activity;
 mod gen;
 mod pick;
 
