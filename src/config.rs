@@ -3,7 +3,8 @@
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Synchronous {
     /// Every acknowledged write survives power loss (SQLite `synchronous=FULL`).
     Full,
@@ -11,7 +12,7 @@ pub enum Synchronous {
     Normal,
 }
 
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct ServerConfig {
     /// SQLite database file (created when missing).
     #[arg(long, env = "CODERLITE_DB", default_value = "./coderlite.db")]

@@ -1,5 +1,6 @@
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use coderlite::config::ServerConfig;
+use coderlite::ops::config_file::{self, LoadError, ServerArgs};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,7 +16,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (API under /api/v2, web UI at /).
-    Server(ServerConfig),
+    Server(ServerArgs),
     /// Add an owner to an existing database without the server running.
     CreateAdminUser {
         /// SQLite database file.
@@ -51,9 +52,27 @@ enum Command {
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let cli = Cli::parse();
+    let loaded = match config_file::load(Cli::command(), std::env::args_os().collect()) {
+        Ok(l) => l,
+        Err(LoadError::Cli(e)) => e.exit(),
+        Err(LoadError::File(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cli = match Cli::from_arg_matches(&loaded.matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
-        Command::Server(config) => run_server(config),
+        Command::Server(args) if args.print_config => {
+            print!(
+                "{}",
+                config_file::render(&Cli::command(), &loaded, &args.config)
+            );
+            Ok(())
+        }
+        Command::Server(args) => run_server(args.config),
         Command::CreateAdminUser {
             db,
             username,

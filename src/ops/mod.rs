@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod cli;
+pub mod config_file;
 pub mod duration;
 pub mod metrics;
 pub mod retention;

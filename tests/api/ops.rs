@@ -779,3 +779,113 @@ fn api_backup_needs_a_backup_dir() {
     let r = owner.post("/api/v2/backup", json!({})).expect(400);
     assert_eq!(r.message(), "Online backups over the API are disabled.");
 }
+
+// ---------------------------------------------------------------------------------------
+// Configuration file
+
+fn cli() -> clap::Command {
+    use clap::Args;
+    clap::Command::new("coderlite").subcommand(
+        coderlite::ops::config_file::ServerArgs::augment_args(clap::Command::new("server")),
+    )
+}
+
+fn load(args: &[&str]) -> Result<coderlite::ops::config_file::Loaded, String> {
+    let argv = std::iter::once("coderlite")
+        .chain(args.iter().copied())
+        .map(std::ffi::OsString::from)
+        .collect();
+    coderlite::ops::config_file::load(cli(), argv).map_err(|e| format!("{e:?}"))
+}
+
+fn server_args(l: &coderlite::ops::config_file::Loaded) -> coderlite::ops::config_file::ServerArgs {
+    use clap::FromArgMatches;
+    let (_, sub) = l.matches.subcommand().expect("server");
+    coderlite::ops::config_file::ServerArgs::from_arg_matches(sub).expect("args")
+}
+
+#[test]
+fn config_file_precedence_and_print_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("coderlite.toml");
+    std::fs::write(
+        &file,
+        r#"
+listen = "0.0.0.0:8080"
+read-pool-size = 4
+audit_retention = "12w"
+first_user_password = "hunter2hunter2"
+audit_webhook = "https://siem:pa55word@siem.example.com/in?token=abc"
+metrics_token = "scrape-me"
+audit_log_stdout = true
+synchronous = "normal"
+login_rate_limit = 50
+ai_seat_limit = 9
+"#,
+    )
+    .expect("write");
+    let path = file.to_str().expect("path");
+    // flag > env > file > default
+    std::env::set_var("CODERLITE_LOGIN_RATE_LIMIT", "7");
+    let loaded = load(&["server", "--config", path, "--read-pool-size", "3"]);
+    std::env::remove_var("CODERLITE_LOGIN_RATE_LIMIT");
+    let loaded = loaded.expect("load");
+    let args = server_args(&loaded);
+    let c = &args.config;
+    assert_eq!(c.read_pool_size, 3);
+    assert_eq!(c.login_rate_limit, 7);
+    assert_eq!(c.listen, "0.0.0.0:8080");
+    assert_eq!(c.audit_retention.secs, 12 * 7 * 86_400);
+    assert!(c.audit_log_stdout);
+    assert_eq!(c.synchronous, coderlite::config::Synchronous::Normal);
+    assert_eq!(c.ai_seat_limit, 9);
+    assert_eq!(c.audit_count_cap, 0);
+    assert_eq!(loaded.sources["read_pool_size"], "flag");
+    assert_eq!(loaded.sources["login_rate_limit"], "env");
+    assert_eq!(loaded.sources["listen"], "file");
+    assert_eq!(loaded.sources["audit_count_cap"], "default");
+
+    let text = coderlite::ops::config_file::render(&cli(), &loaded, c);
+    for secret in ["hunter2", "pa55word", "abc", "scrape-me"] {
+        assert!(!text.contains(secret), "{secret} leaked:\n{text}");
+    }
+    assert!(text.contains("first_user_password = \"<redacted>\""));
+    assert!(text.contains("siem.example.com"));
+    assert!(text.contains("read_pool_size = 3  # flag"));
+    assert!(text.contains("audit_retention = \"12w\"  # file"));
+    // The printed configuration is itself a valid file giving the same settings.
+    let again = dir.path().join("again.toml");
+    let clean: String = text
+        .lines()
+        .filter(|l| !l.contains("<redacted>"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&again, clean).expect("write");
+    let reloaded = load(&["server", "--config", again.to_str().expect("path")]).expect("reload");
+    let c2 = server_args(&reloaded).config;
+    assert_eq!(c2.read_pool_size, 3);
+    assert_eq!(c2.listen, "0.0.0.0:8080");
+    assert_eq!(c2.audit_retention.secs, c.audit_retention.secs);
+
+    // Bad files are refused with the file named.
+    std::fs::write(&file, "bogus = 1\n").expect("write");
+    let e = load(&["server", "--config", path])
+        .err()
+        .expect("unknown key");
+    assert!(e.contains("unknown setting") && e.contains("bogus"), "{e}");
+    std::fs::write(&file, "read_pool_size = \"many\"\n").expect("write");
+    let e = load(&["server", "--config", path])
+        .err()
+        .expect("bad value");
+    assert!(e.contains("coderlite.toml") && e.contains("many"), "{e}");
+    std::fs::write(&file, "audit_retention = \"5x\"\n").expect("write");
+    assert!(load(&["server", "--config", path]).is_err());
+    std::fs::write(&file, "secure_cookies = \"yes\"\n").expect("write");
+    assert!(load(&["server", "--config", path]).is_err());
+    assert!(load(&["server", "--config", "/nonexistent/coderlite.toml"]).is_err());
+    // A bad flag stays a command-line error.
+    let e = load(&["server", "--audit-retention", "forever"])
+        .err()
+        .expect("bad flag");
+    assert!(e.starts_with("Cli"), "{e}");
+}
