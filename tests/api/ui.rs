@@ -189,6 +189,9 @@ fn ui_audit_filters_diff_and_admin_actions() {
     let text = b.text(&row);
     assert!(text.contains(&first["status_code"].to_string()), "{text}");
     assert!(b.find(".day-row").is_some(), "rows are grouped by day");
+    // IP and the client parsed from the user agent (the test client is ureq).
+    assert!(text.contains("IP: 127.0.0.1"), "{text}");
+    assert!(text.contains("Browser: ureq"), "{text}");
     b.snapshot("audit");
 
     // The action menu filters (and lands in the URL).
@@ -260,6 +263,16 @@ fn ui_audit_filters_diff_and_admin_actions() {
         "{href}"
     );
     assert!(href.contains("resource_type%3Auser"), "{href}");
+    // The link downloads the filtered rows as CSV.
+    let path = href.trim_start_matches(server.url.as_str());
+    let csv = owner.get(path).expect(200);
+    assert!(
+        csv.header("content-type")
+            .is_some_and(|t| t.starts_with("text/csv")),
+        "{:?}",
+        csv.header("content-type")
+    );
+    assert!(csv.text.contains("bob"), "{}", csv.text);
 
     // Not entitled: no AI add-on column anywhere.
     b.goto(&format!("{}/users", server.url));
@@ -507,4 +520,25 @@ fn ui_ai_addon_column_pagination_and_url_state() {
     b.goto(&format!("{}/deployment/licenses", server.url));
     assert!(b.text(&b.wait("#seat-usage .seat-count")).contains("/ 10"));
     b.snapshot("licenses");
+
+    // Narrow screen: no page-wide horizontal scrolling (wide tables scroll in their box)
+    // and the navigation stays on screen.
+    b.set_window_size(400, 900);
+    for path in [
+        "/users",
+        &format!("/organizations/{org_name}/members"),
+        "/audit",
+    ] {
+        b.goto(&format!("{}{path}", server.url));
+        b.wait(".table-wrap table tbody tr");
+        let fits = b.js(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+            json!([]),
+        );
+        assert_eq!(fits, json!(true), "{path} overflows on a narrow screen");
+        for link in b.find_all(".nav a.nav-link") {
+            assert!(b.displayed(&link), "{path}: nav link hidden");
+        }
+    }
+    b.snapshot("narrow");
 }
