@@ -12,6 +12,16 @@ pub enum Synchronous {
     Normal,
 }
 
+/// Where a new audit stream (webhook, stdout) starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StreamStart {
+    /// Deliver every row still kept, then new ones.
+    Oldest,
+    /// Deliver rows written from now on.
+    Now,
+}
+
 #[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct ServerConfig {
     /// SQLite database file (created when missing).
@@ -82,6 +92,10 @@ pub struct ServerConfig {
     #[arg(long, env = "CODERLITE_AUDIT_WEBHOOK", hide_env_values = true)]
     pub audit_webhook: Option<String>,
 
+    /// Where an audit stream with no saved position starts: `oldest` kept row (default) or `now`.
+    #[arg(long, env = "CODERLITE_AUDIT_STREAM_START", value_enum, default_value_t = StreamStart::Oldest)]
+    pub audit_stream_start: StreamStart,
+
     /// Write every committed audit row as one JSON line to stdout.
     #[arg(long, env = "CODERLITE_AUDIT_LOG_STDOUT", default_value_t = false)]
     pub audit_log_stdout: bool,
@@ -115,6 +129,7 @@ impl ServerConfig {
             ai_seat_limit: 0,
             audit_retention: Default::default(),
             audit_webhook: None,
+            audit_stream_start: StreamStart::Oldest,
             audit_log_stdout: false,
             backup_dir: None,
             metrics_token: None,

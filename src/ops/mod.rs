@@ -80,7 +80,7 @@ impl Runtime {
         };
         let mut threads = Vec::new();
         for (stats, sink) in sinks {
-            stream::init_cursor(&state.db, &stats)?;
+            stream::init_cursor(&state.db, &stats, cfg.audit_stream_start)?;
             let (db, stop) = (state.db.clone(), rt.stop.clone());
             threads.push(
                 std::thread::Builder::new()

@@ -6,6 +6,7 @@
 
 use super::stream_json::{rows_after, StreamRow};
 use super::Stop;
+use crate::config::StreamStart;
 use crate::db::{write_tx, Db};
 use crate::store::settings;
 use rusqlite::Connection;
@@ -113,19 +114,21 @@ impl SinkStats {
     }
 }
 
-/// Loads the sink's cursor; a sink seen for the first time starts at the current end of the
-/// log (it streams what happens from now on, not the history).
-pub fn init_cursor(db: &Db, stats: &SinkStats) -> Result<i64, String> {
+/// Loads the sink's cursor. A sink seen for the first time starts before the oldest kept row
+/// (`StreamStart::Oldest`) or at the current end of the log (`StreamStart::Now`).
+pub fn init_cursor(db: &Db, stats: &SinkStats, start: StreamStart) -> Result<i64, String> {
     let mut conn = db.writer_blocking().map_err(|e| e.to_string())?;
     let cursor = write_tx(&mut conn, |tx| {
         if let Some(c) = settings::get_i64(tx, &stats.cursor_key)? {
             return Ok(c);
         }
-        let end: i64 = tx.query_row("SELECT coalesce(max(seq), 0) FROM audit_logs", [], |r| {
-            r.get(0)
-        })?;
-        settings::set(tx, &stats.cursor_key, &end.to_string())?;
-        Ok(end)
+        let sql = match start {
+            StreamStart::Oldest => "SELECT coalesce(min(seq) - 1, 0) FROM audit_logs",
+            StreamStart::Now => "SELECT coalesce(max(seq), 0) FROM audit_logs",
+        };
+        let c: i64 = tx.query_row(sql, [], |r| r.get(0))?;
+        settings::set(tx, &stats.cursor_key, &c.to_string())?;
+        Ok(c)
     })
     .map_err(|e| format!("cannot initialise audit stream {}: {e}", stats.name))?;
     stats.cursor.store(cursor, Ordering::SeqCst);

@@ -496,6 +496,8 @@ fn metrics_token_guards_metrics() {
 #[test]
 fn webhook_delivers_every_row_across_outage_and_restart() {
     let (_dir, db) = fresh_db();
+    // Rows written before the stream existed are delivered too (`--audit-stream-start oldest`).
+    bulk_rows(&db, 3, HOUR_MICROS);
     let got = Arc::new(Mutex::new(Vec::new()));
     let (receiver, port) = Receiver::start(0, got.clone());
     let hook = format!("http://127.0.0.1:{port}/audit");
@@ -522,7 +524,7 @@ fn webhook_delivers_every_row_across_outage_and_restart() {
         let g = got.lock().expect("lock");
         let create = g
             .iter()
-            .find(|r| r.body["action"] == "create")
+            .find(|r| r.body["action"] == "create" && r.body["resource_target"] == OWNER_USERNAME)
             .expect("create row");
         assert_eq!(create.body["resource_type"], "user");
         assert_eq!(create.body["resource_target"], OWNER_USERNAME);
@@ -888,4 +890,24 @@ ai_seat_limit = 9
         .err()
         .expect("bad flag");
     assert!(e.starts_with("Cli"), "{e}");
+}
+
+#[test]
+fn a_new_stream_can_start_now() {
+    let (_dir, db) = fresh_db();
+    bulk_rows(&db, 4, HOUR_MICROS);
+    let down = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = down.local_addr().expect("addr").port();
+    drop(down);
+    let srv = Srv::start(&db, |c| {
+        c.audit_webhook = Some(format!("http://127.0.0.1:{port}/hook"));
+        c.audit_stream_start = coderlite::config::StreamStart::Now;
+    });
+    let cursor = count(
+        &open(&db),
+        "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'audit_stream_cursor.webhook'",
+    );
+    assert_eq!(cursor, 4);
+    let m = srv.client().get("/metrics").expect(200).text;
+    assert!(m.contains("coderlite_audit_stream_backlog_rows{sink=\"webhook\"} 0"));
 }
