@@ -6,6 +6,7 @@
 //! (derived from users and workspaces when absent), workspaces, workspace_builds,
 //! aibridge_interceptions, audit_logs — each `<table>.csv`.
 
+pub mod audit_counts;
 pub mod batch;
 pub mod build_reasons;
 pub mod bulk;
@@ -145,6 +146,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
     let reasons = &reasons;
     let mut prev = crate::audit::chain::head_hash(target.conn())
         .map_err(|e| format!("cannot read the audit chain: {e}"))?;
+    let mut counts = audit_counts::AuditCounts::default();
     let audit_started = Instant::now();
     let audit_rows = load_csv(
         &target,
@@ -153,11 +155,19 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
         tables::AUDIT_LOGS,
         &["build_reason", "prev_hash", "hash"],
         |row| {
-            match reasons.for_audit(
+            let (rt, action) = (
                 row.get_text(tables::AUDIT_RESOURCE_TYPE),
                 row.get_text(tables::AUDIT_ACTION),
-                row.get_text(tables::AUDIT_RESOURCE_ID),
-            ) {
+            );
+            let reason = reasons.for_audit(rt, action, row.get_text(tables::AUDIT_RESOURCE_ID));
+            counts.add(
+                row.get_int(tables::AUDIT_TIME).unwrap_or(0),
+                row.get_text(tables::AUDIT_ORG),
+                rt,
+                action,
+                reason.unwrap_or(""),
+            );
+            match reason {
                 Some(reason) => row.text(reason),
                 None => row.null(),
             }
@@ -166,6 +176,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
         },
     )?
     .unwrap_or(0);
+    counts.write(target.conn())?;
     target.finish(after_load)?;
     let total = started.elapsed().as_secs_f64();
     let audit_secs = audit_started.elapsed().as_secs_f64();
@@ -195,8 +206,9 @@ pub fn derive_members(conn: &Connection) -> Result<(), String> {
     .map_err(|e| format!("cannot derive organization members: {e}"))
 }
 
-/// Runs on the loaded database before it is moved into place (shared with `seed`). The
-/// loaders hash-chain audit rows as they insert them; `rebuild` links anything left unlinked.
+/// Runs on the loaded database before it is moved into place (shared with `seed`): links the
+/// hash chain (the loaders chain rows as they insert them and write the audit counters,
+/// whose trigger is off during the load; `rebuild` links anything left unlinked).
 pub fn after_load(conn: &Connection) -> Result<(), String> {
     let t = Instant::now();
     let relinked = crate::audit::chain::rebuild(conn)

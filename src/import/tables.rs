@@ -104,6 +104,8 @@ pub const AUDIT_LOGS: &[Col] = &[
     col("request_id", Uuid, Str(NIL_UUID)),
     col("resource_icon", Text, Str("")),
 ];
+pub const AUDIT_TIME: usize = 1;
+pub const AUDIT_ORG: usize = 3;
 pub const AUDIT_RESOURCE_TYPE: usize = 6;
 pub const AUDIT_RESOURCE_ID: usize = 7;
 pub const AUDIT_ACTION: usize = 9;

@@ -157,6 +157,7 @@ pub(super) fn audit_logs(
     };
     let kind_w = Weighted::new(KINDS.iter().map(|k| k.2));
     let deprecated_cut = start + 365 * DAY * 6 / 10;
+    let mut counts = crate::import::audit_counts::AuditCounts::default();
     target.load(
         "audit_logs",
         "audit_logs",
@@ -184,6 +185,7 @@ pub(super) fn audit_logs(
         false,
         |sink| {
             let mut prev = crate::audit::chain::GENESIS.to_string();
+            let counts = &mut counts;
             for (i, at) in times.into_iter().enumerate() {
                 let mut k = KINDS[kind_w.pick(rng)];
                 while (k.1 == "connect" || k.1 == "open") && at > deprecated_cut {
@@ -283,11 +285,16 @@ pub(super) fn audit_logs(
                     T(""),
                     reason,
                 ]);
+                let why = match reason {
+                    T(r) => r,
+                    _ => "",
+                };
+                counts.add(at, &org, rt, action, why);
                 sink.chain_audit_row(&mut prev);
                 sink.end_row(i as u64 + 1)?;
             }
             Ok(())
         },
     )?;
-    Ok(())
+    counts.write(target.conn())
 }
