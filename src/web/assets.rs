@@ -1,6 +1,7 @@
 //! The embedded files and the only way to reach them: a strict name check, then an exact
-//! lookup in the compiled-in table. Nothing is ever read from the file system at run time in
-//! a release build, and no request path can name a file outside `web/assets/`.
+//! lookup in the compiled-in table. The files are compiled into every build (rust-embed's
+//! `debug-embed`; build.rs rebuilds on any change under `web/`), nothing is read from the
+//! file system at run time, and no request path can name a file outside `web/assets/`.
 
 use rust_embed::{EmbeddedFile, RustEmbed};
 

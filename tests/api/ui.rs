@@ -321,6 +321,22 @@ fn ui_audit_filters_diff_and_admin_actions() {
     }
     b.wait_text("[role=alert]", "already");
     assert!(members(&owner).contains(&"carol".to_string()));
+    // Organization roles through the roles dialog.
+    b.click(&b.wait("button[aria-label='Edit roles of carol']"));
+    b.click(&b.wait("dialog input[value='organization-auditor']"));
+    b.click(&b.wait_text("dialog .dialog-actions button", "Save roles"));
+    b.wait_text(".alert", "Roles of carol were updated.");
+    let carol = owner
+        .get(&format!("/api/v2/organizations/{org_name}/members/carol"))
+        .expect(200);
+    assert_eq!(
+        ids_of(&carol.body, "roles", "name"),
+        vec!["organization-auditor".to_string()]
+    );
+    b.wait_text(
+        "#members-table tr[data-username='carol']",
+        "Organization Auditor",
+    );
 
     // Users: suspend bob (confirm dialog), then grant him a role through the roles dialog.
     b.goto(&format!("{}/users", server.url));
@@ -340,6 +356,14 @@ fn ui_audit_filters_diff_and_admin_actions() {
     b.wait_text("#users-table tr[data-username='bob']", "Template Admin");
     b.snapshot("users-actions");
 }
+
+/// Elements sticking out of the page to the right (empty when the page fits its width).
+const NARROW_OVERFLOW: &str = "const w = document.documentElement.clientWidth; \
+    if (document.documentElement.scrollWidth <= w) return []; \
+    return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1 \
+      && !(e.closest('.table-wrap') && e.closest('.table-wrap') !== e)) \
+      .map(e => e.tagName + '.' + e.className + ' right=' + Math.round(e.getBoundingClientRect().right) + ' w=' + w) \
+      .concat(['scrollWidth=' + document.documentElement.scrollWidth]);";
 
 const AI_HELP: &str = "Users with access to AI features like AI Bridge, Boundary, or Tasks who are actively consuming a seat.";
 
@@ -531,11 +555,8 @@ fn ui_ai_addon_column_pagination_and_url_state() {
     ] {
         b.goto(&format!("{}{path}", server.url));
         b.wait(".table-wrap table tbody tr");
-        let fits = b.js(
-            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth",
-            json!([]),
-        );
-        assert_eq!(fits, json!(true), "{path} overflows on a narrow screen");
+        let overflow = b.js(NARROW_OVERFLOW, json!([]));
+        assert_eq!(overflow, json!([]), "{path} overflows on a narrow screen");
         for link in b.find_all(".nav a.nav-link") {
             assert!(b.displayed(&link), "{path}: nav link hidden");
         }

@@ -263,7 +263,7 @@ impl Browser {
             if let Some(e) = self
                 .find_all(css)
                 .into_iter()
-                .find(|e| self.text(e).contains(needle))
+                .find(|e| self.text_opt(e).is_some_and(|t| t.contains(needle)))
             {
                 return e;
             }
@@ -333,6 +333,17 @@ impl Browser {
     /// Types text into an input (keys as a user would).
     pub fn type_text(&self, e: &Element, text: &str) {
         self.cmd("POST", &self.el(e, "/value"), Some(json!({ "text": text })));
+    }
+
+    /// The element's text, or None when it went stale (the page re-rendered).
+    pub fn text_opt(&self, e: &Element) -> Option<String> {
+        self.call(
+            "GET",
+            &format!("/session/{}{}", self.session, self.el(e, "/text")),
+            None,
+        )
+        .ok()
+        .map(|v| v.as_str().unwrap_or("").to_string())
     }
 
     pub fn text(&self, e: &Element) -> String {
