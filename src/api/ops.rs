@@ -20,7 +20,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Routes outside `/api/v2`.
 pub fn root_routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/metrics", web::get().to(metrics_text))
-        .route("/healthz", web::get().to(healthz));
+        .route("/healthz", web::get().to(healthz))
+        .route("/healthz", web::head().to(healthz));
 }
 
 /// `GET /api/v2/audit/verify`: walks the hash chain; 200 with `ok: false` and the first broken
