@@ -5,7 +5,12 @@ use actix_web::HttpResponse;
 use serde::Serialize;
 
 pub fn to_coder_json<T: Serialize + ?Sized>(value: &T) -> String {
-    let raw = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
+    let mut raw = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
+    // Fast path: nothing to escape (0xE2 starts U+2028/U+2029 in UTF-8).
+    if !raw.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        raw.push('\n');
+        return raw;
+    }
     let mut out = String::with_capacity(raw.len() + 8);
     for ch in raw.chars() {
         match ch {
