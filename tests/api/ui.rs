@@ -130,6 +130,7 @@ fn ui_setup_sign_in_and_sign_out() {
     b.type_text(&b.wait("#password"), "wrong-password");
     b.click(&b.wait("form button[type=submit]"));
     b.wait_text("[role=alert]", "Incorrect email or password.");
+    b.snapshot("login-error");
     let pw = b.wait("#password");
     b.clear(&pw);
     b.type_text(&pw, PASSWORD);
@@ -257,6 +258,23 @@ fn ui_audit_filters_diff_and_admin_actions() {
         Some("true")
     );
     b.snapshot("audit-diff");
+    // Keyboard: Enter on the focused toggle collapses the diff, and focus is visible.
+    let toggle = b.wait(&format!("{bob_row} button.expand"));
+    b.enter(&toggle);
+    b.wait_until("the diff to collapse", |b| {
+        b.attr(&toggle, "aria-expanded").as_deref() == Some("false")
+    });
+    assert!(!b.displayed(&diff));
+    let focus = b.js(
+        "const e = document.activeElement; const s = getComputedStyle(e); \
+         return [e.classList.contains('expand'), s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0]",
+        json!([]),
+    );
+    assert_eq!(
+        focus,
+        json!([true, true]),
+        "focused toggle shows a focus ring"
+    );
     let href = b.attr(&b.wait("#audit-export"), "href").expect("href");
     assert!(
         href.contains("/api/v2/audit/export?format=csv&q="),
