@@ -12,12 +12,47 @@ use std::time::Duration;
 pub struct TestServer {
     pub url: String,
     pub db_path: PathBuf,
+    // Declared before `_dir`: the server stops before its directory is removed.
+    server: Running,
     _dir: tempfile::TempDir,
+}
+
+/// A running server on 127.0.0.1:0 for a given configuration; stopped (and its background
+/// jobs joined) when dropped. Tests that restart a server on one database file use it directly.
+pub struct Running {
+    pub url: String,
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-impl Drop for TestServer {
+impl Running {
+    pub fn start(config: ServerConfig) -> Running {
+        let _ = env_logger::builder().is_test(true).try_init();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = coderlite::build_state(config).expect("state");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = coderlite::serve(state, listener).expect("serve");
+                tx.send(server.handle()).expect("send handle");
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().expect("server handle");
+        Running {
+            url,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.url, None)
+    }
+}
+
+impl Drop for Running {
     fn drop(&mut self) {
         let handle = self.handle.clone();
         let stop =
@@ -162,29 +197,16 @@ impl TestServer {
 
     /// Starts a server after letting the test adjust the configuration.
     pub fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestServer {
-        let _ = env_logger::builder().is_test(true).try_init();
         let dir = tempfile::tempdir().expect("tempdir");
         let db_path = dir.path().join("coderlite.db");
         let mut config = ServerConfig::for_db(&db_path);
         adjust(&mut config);
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = coderlite::build_state(config).expect("state");
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let server = coderlite::serve(state, listener).expect("serve");
-                tx.send(server.handle()).expect("send handle");
-                let _ = server.await;
-            })
-        });
-        let handle = rx.recv().expect("server handle");
+        let server = Running::start(config);
         TestServer {
-            url,
+            url: server.url.clone(),
             db_path,
+            server,
             _dir: dir,
-            handle,
-            thread: Some(thread),
         }
     }
 

@@ -138,51 +138,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A server on a given database file (so a test can stop it and start another on the same file).
-struct Srv {
-    url: String,
-    handle: actix_web::dev::ServerHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Srv {
-    fn start(db: &Path, adjust: impl FnOnce(&mut ServerConfig)) -> Srv {
-        let mut config = ServerConfig::for_db(db);
-        config.login_rate_limit = 0;
-        adjust(&mut config);
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = coderlite::build_state(config).expect("state");
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let server = coderlite::serve(state, listener).expect("serve");
-                tx.send(server.handle()).expect("send handle");
-                let _ = server.await;
-            })
-        });
-        let handle = rx.recv().expect("server handle");
-        Srv {
-            url,
-            handle,
-            thread: Some(thread),
-        }
-    }
-
-    fn client(&self) -> Client {
-        Client::new(&self.url, None)
-    }
-}
-
-impl Drop for Srv {
-    fn drop(&mut self) {
-        let handle = self.handle.clone();
-        let stop =
-            std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false)));
-        let _ = stop.join();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+fn start_on(db: &Path, adjust: impl FnOnce(&mut ServerConfig)) -> Running {
+    let mut config = ServerConfig::for_db(db);
+    config.login_rate_limit = 0;
+    adjust(&mut config);
+    Running::start(config)
 }
 
 #[track_caller]
@@ -348,7 +308,7 @@ fn retention_purges_in_batches_and_keeps_the_chain_verifiable() {
     let (_dir, db) = fresh_db();
     bulk_rows(&db, 2_500, 10 * 24 * HOUR_MICROS);
     bulk_rows(&db, 5, HOUR_MICROS);
-    let srv = Srv::start(&db, |c| c.audit_retention = "1d".parse().expect("duration"));
+    let srv = start_on(&db, |c| c.audit_retention = "1d".parse().expect("duration"));
     let conn = open(&db);
     wait_for("the purge's audit row", || {
         count(
@@ -414,7 +374,7 @@ fn retention_keeps_rows_the_webhook_has_not_delivered() {
     let down = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = down.local_addr().expect("addr").port();
     drop(down);
-    let _srv = Srv::start(&db, |c| {
+    let _srv = start_on(&db, |c| {
         c.audit_retention = "1d".parse().expect("duration");
         c.audit_webhook = Some(format!("http://127.0.0.1:{port}/hook"));
     });
@@ -502,7 +462,7 @@ fn webhook_delivers_every_row_across_outage_and_restart() {
     let got = Arc::new(Mutex::new(Vec::new()));
     let (receiver, port) = Receiver::start(0, got.clone());
     let hook = format!("http://127.0.0.1:{port}/audit");
-    let srv = Srv::start(&db, |c| c.audit_webhook = Some(hook.clone()));
+    let srv = start_on(&db, |c| c.audit_webhook = Some(hook.clone()));
     let c = srv.client();
     c.post(
         "/api/v2/users/first",
@@ -557,7 +517,7 @@ fn webhook_delivers_every_row_across_outage_and_restart() {
     let backlog = srv.client().get("/metrics").text;
     assert!(!backlog.contains("coderlite_audit_stream_backlog_rows{sink=\"webhook\"} 0"));
     drop(srv);
-    let srv = Srv::start(&db, |c| c.audit_webhook = Some(hook.clone()));
+    let srv = start_on(&db, |c| c.audit_webhook = Some(hook.clone()));
     login_fail(&srv.url, 2);
     let (_receiver, _) = Receiver::start(port, got.clone());
     wait_for("every row after the outage", || {
@@ -900,7 +860,7 @@ fn a_new_stream_can_start_now() {
     let down = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = down.local_addr().expect("addr").port();
     drop(down);
-    let srv = Srv::start(&db, |c| {
+    let srv = start_on(&db, |c| {
         c.audit_webhook = Some(format!("http://127.0.0.1:{port}/hook"));
         c.audit_stream_start = coderlite::config::StreamStart::Now;
     });
