@@ -877,6 +877,31 @@ fn export_matches_the_api() {
     let api = audit(&owner, "organization:coder", "&limit=5000").expect(200);
     let api_rows = logs(&api);
     assert_eq!(api_rows.len(), 1203);
+    assert_eq!(api.body["count"], 1203);
+    // Pages above one chunk are streamed: same rows as small pages, offset and cursor kept.
+    let all_ids = ids(&api);
+    let mut small = Vec::new();
+    for off in (0..1203).step_by(400) {
+        small.extend(ids(&audit(
+            &owner,
+            "organization:coder",
+            &format!("&limit=400&offset={off}"),
+        )
+        .expect(200)));
+    }
+    assert_eq!(small, all_ids);
+    let r = audit(&owner, "organization:coder", "&limit=1500&offset=100").expect(200);
+    assert_eq!(ids(&r), all_ids[100..].to_vec());
+    assert_eq!(r.body["count_cap"], 0);
+    let r = audit(
+        &owner,
+        "organization:coder",
+        &format!("&limit=1001&after_id={}", all_ids[10]),
+    )
+    .expect(200);
+    assert_eq!(ids(&r), all_ids[11..1012].to_vec());
+    let r = audit(&owner, "action:stop", "&limit=2000").expect(200);
+    assert_eq!(r.text, "{\"audit_logs\":[],\"count\":0,\"count_cap\":0}\n");
 
     let r = owner
         .get("/api/v2/audit/export?q=organization:coder&format=ndjson")

@@ -9,6 +9,8 @@
 //!   snapshot;
 //! * `email:` and `resource_target:` match case-insensitively (Coder lower-cases the query and
 //!   so misses stored capitals); `date_to:` covers its whole day (Coder stops at 23:59:59);
+//! * a `limit` above 1,000 rows is answered as a stream of chunks from one snapshot (Coder
+//!   has no maximum `limit`; coderlite never builds such a page in memory);
 //! * each row's user, organization, `has_ai_seat`, `is_deleted` and `resource_link` come from
 //!   the page's single SQL statement; `has_ai_seat` is filled (Coder always sends false) and
 //!   `is_service_account` is the user's real value.
@@ -17,6 +19,7 @@
 //! (export.rs).
 
 mod export;
+mod stream;
 mod testgen;
 
 use crate::auth::Caller;
@@ -29,6 +32,7 @@ use crate::state::AppState;
 use crate::store::audit_logs::{self, Cursor, PageSpec};
 use actix_web::{web, HttpRequest, HttpResponse};
 use rusqlite::Connection;
+use stream::{Encoding, RowStream, Snapshot};
 
 /// Page size when `limit` is absent or 0.
 const DEFAULT_LIMIT: i64 = 100;
@@ -109,6 +113,9 @@ async fn list(
     } else {
         page.limit
     };
+    if limit > stream::CHUNK_ROWS {
+        return list_streamed(&state, caller, scope, q, page, limit, cap).await;
+    }
     let response = state
         .db
         .read(move |conn| {
@@ -136,4 +143,57 @@ async fn list(
         })
         .await?;
     Ok(crate::json::ok(&response))
+}
+
+/// A page larger than one chunk (Coder sets no maximum `limit`): the same response, written
+/// in chunks from one snapshot so a huge `limit` never builds the whole page in memory.
+async fn list_streamed(
+    state: &AppState,
+    caller: Caller,
+    scope: AuditScope,
+    q: String,
+    page: pagination::Pagination,
+    limit: i64,
+    cap: i64,
+) -> ApiResult<HttpResponse> {
+    let db = state.db.clone();
+    let prepared = web::block(move || -> ApiResult<Result<RowStream, AuditLogResponse>> {
+        let conn = db.reader_blocking()?;
+        let filter = parse_filter(&conn, &caller, &q)?;
+        let snapshot = Snapshot::begin(conn)?;
+        let cursor = resolve_cursor(snapshot.conn(), page.after_id.as_deref(), &scope)?;
+        let count = audit_logs::count(snapshot.conn(), &filter, &scope, cap)?;
+        if count == 0 {
+            return Ok(Err(AuditLogResponse {
+                audit_logs: Vec::new(),
+                count,
+                count_cap: cap,
+            }));
+        }
+        let first = PageSpec {
+            after: cursor,
+            limit: 0,
+            offset: page.offset,
+            sort_ok: count <= audit_logs::SORT_LIMIT,
+        };
+        let encoding = Encoding::Page {
+            count,
+            count_cap: cap,
+        };
+        Ok(Ok(RowStream::new(
+            snapshot,
+            filter,
+            scope,
+            encoding,
+            first,
+            Some(limit),
+        )))
+    })
+    .await??;
+    match prepared {
+        Err(empty) => Ok(crate::json::ok(&empty)),
+        Ok(rows) => Ok(HttpResponse::Ok()
+            .content_type("application/json; charset=utf-8")
+            .streaming(stream::body(rows))),
+    }
 }
