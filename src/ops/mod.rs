@@ -60,6 +60,7 @@ impl Runtime {
         let cfg = &state.config;
         let mut sinks: Vec<(Arc<stream::SinkStats>, Box<dyn stream::Sink>)> = Vec::new();
         if let Some(url) = cfg.audit_webhook.as_deref().filter(|u| !u.is_empty()) {
+            stream::WebhookSink::check_url(url)?;
             sinks.push((
                 Arc::new(stream::SinkStats::new("webhook")),
                 Box::new(stream::WebhookSink::new(url)),

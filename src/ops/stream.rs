@@ -35,6 +35,22 @@ pub struct WebhookSink {
 }
 
 impl WebhookSink {
+    /// Refuses URLs this build cannot deliver to (it has no TLS), at start-up rather than by
+    /// failing every delivery forever.
+    pub fn check_url(url: &str) -> Result<(), String> {
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("https://") {
+            return Err("--audit-webhook: this build speaks plain HTTP only (no TLS); point it at a local forwarder or TLS proxy on http://, or use --audit-log-stdout with a log shipper".into());
+        }
+        if !lower.starts_with("http://") || url.len() <= "http://".len() {
+            return Err(format!(
+                "--audit-webhook: {} is not an http:// URL",
+                crate::ops::config_file::redact_url(url)
+            ));
+        }
+        Ok(())
+    }
+
     pub fn new(url: &str) -> Self {
         WebhookSink {
             agent: ureq::AgentBuilder::new()

@@ -854,6 +854,21 @@ ai_seat_limit = 9
 }
 
 #[test]
+fn webhook_urls_are_checked_at_start() {
+    let (_dir, db) = fresh_db();
+    for bad in ["https://siem.example.com/in", "siem.example.com", "http://"] {
+        let mut config = ServerConfig::for_db(&db);
+        config.audit_webhook = Some(bad.into());
+        let state = coderlite::build_state(config).expect("state");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let e = actix_web::rt::System::new()
+            .block_on(async move { coderlite::serve(state, listener).err() })
+            .expect("refused");
+        assert!(e.to_string().contains("--audit-webhook"), "{e}");
+    }
+}
+
+#[test]
 fn a_new_stream_can_start_now() {
     let (_dir, db) = fresh_db();
     bulk_rows(&db, 4, HOUR_MICROS);
