@@ -1,0 +1,124 @@
+"""The measured requests: anchor-pg's audit cases as full HTTP responses, cursor pages,
+users/members pages and the write path."""
+from __future__ import annotations
+
+import datetime
+import sqlite3
+import urllib.parse
+import uuid
+
+from .timing import digest_ids, run_timed, summarize
+
+
+def day(ts: str) -> str:
+    return ts[:10]
+
+
+def audit_cases(manifest: dict, n_audit: int):
+    """(id, description, q, offset, reference page case, reference count case)."""
+    bp = manifest["bench"]
+    deep = min(500_000, n_audit // 2)
+    # anchor-pg's week is time >= from AND time <= to (to = a midnight); Coder's date_to:D
+    # means "through the end of day D", so the last day is the one before `to`.
+    to_day = (datetime.date.fromisoformat(day(bp["week_to"])) - datetime.timedelta(days=1)).isoformat()
+    week = f"date_from:{day(bp['week_from'])} date_to:{to_day}"
+    ws_create = "action:create resource_type:workspace"
+    page = [
+        ("a", "page, no filter, offset 0", "", 0, "a", "g1"),
+        ("b", f"page, no filter, offset {min(10_000, n_audit // 4):,}", "", min(10_000, n_audit // 4), "b", "g1"),
+        ("c", f"page, no filter, offset {deep:,}", "", deep, "c", "g1"),
+        ("d", f"username = typical active user ({bp['username_typical_rows']} rows)",
+         f"username:{bp['username_typical']}", 0, "d", "g2"),
+        ("d2", f"username = most active user ({bp['username_heavy_rows']} rows)",
+         f"username:{bp['username_heavy']}", 0, "d2", None),
+        ("e", "action=create & resource_type=workspace", ws_create, 0, "e", "g3"),
+        ("f", f"one-week date range ({bp['week_rows']:,} rows)", week, 0, "f", "g4"),
+        ("x", "build_reason=autostart", "build_reason:autostart", 0, "x", "g5"),
+    ]
+    counts = [
+        ("g1", "count, no filter", "", 0, None, "g1"),
+        ("g2", "count, username = typical active user", f"username:{bp['username_typical']}", 0, None, "g2"),
+        ("g3", "count, action=create & resource_type=workspace", ws_create, 0, None, "g3"),
+        ("g4", "count, one-week date range", week, 0, None, "g4"),
+        ("g5", "count, build_reason=autostart", "build_reason:autostart", 0, None, "g5"),
+    ]
+    return page, counts
+
+
+def audit_path(q: str, offset: int = 0, after_id: str | None = None, limit: int = 50) -> str:
+    params = {"limit": str(limit), "q": q}
+    if offset:
+        params["offset"] = str(offset)
+    if after_id:
+        params["after_id"] = after_id
+    return "/api/v2/audit?" + urllib.parse.urlencode(params)
+
+
+def time_get(api, path: str, opts, check=None):
+    """Median/p95 of full GET responses; `check(json)` adds fields from the last body."""
+    def fn():
+        status, raw = api.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: HTTP {status}: {raw[:300]!r}")
+        return raw
+    samples, raw = run_timed(fn, opts.budget, opts.min_reps, opts.max_reps)
+    st = summarize(samples)
+    st["path"] = path
+    st["bytes"] = len(raw)
+    if check:
+        import json
+        st.update(check(json.loads(raw)))
+    return st
+
+
+def audit_check(body):
+    logs = body.get("audit_logs") or []
+    return dict(rows=len(logs), count=body.get("count"),
+                digest=digest_ids([r["id"] for r in logs]),
+                seats=sum(1 for r in logs if (r.get("user") or {}).get("has_ai_seat")))
+
+
+def list_check(key):
+    def check(body):
+        items = body.get(key) or []
+        return dict(rows=len(items), count=body.get("count"),
+                    seats=sum(1 for u in items if u.get("has_ai_seat")))
+    return check
+
+
+def cursor_id(db_path: str, depth: int) -> str:
+    """The id of the row just before `depth` in page order (time DESC, id DESC)."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT id FROM audit_logs ORDER BY time DESC, id DESC LIMIT 1 OFFSET ?",
+                          (depth - 1,)).fetchone()[0]
+    finally:
+        db.close()
+
+
+def write_path(api, opts):
+    """One audited user change per request, and batches of 1,000 interceptions."""
+    name = f"bench-writer-{uuid.uuid4().hex[:8]}"
+    org = api.json("GET", "/api/v2/organizations/default")["id"]
+    user = api.json("POST", "/api/v2/users", {
+        "email": f"{name}@example.com", "username": name, "password": "Bench-password-1234",
+        "login_type": "password", "organization_ids": [org]}, expect=201)
+    n = [0]
+
+    def profile():
+        n[0] += 1
+        api.json("PUT", f"/api/v2/users/{user['id']}/profile", {"username": name, "name": f"Bench {n[0]}"})
+    samples, _ = run_timed(profile, opts.budget, opts.min_reps, opts.max_reps)
+    out = {"user_profile": summarize(samples)}
+
+    started = "2025-06-30T12:00:00Z"
+
+    def batch():
+        items = [{"id": str(uuid.uuid4()), "initiator": user["id"], "provider": "anthropic",
+                  "model": "claude-sonnet-4", "started_at": started, "ended_at": started,
+                  "client": "bench"} for _ in range(1000)]
+        api.json("POST", "/api/v2/aibridge/interceptions", items, expect=201)
+    reps = max(3, min(opts.min_reps, 15))
+    samples, _ = run_timed(batch, opts.budget, reps, reps)
+    out["interceptions_1000"] = summarize(samples)
+    return out

@@ -1,0 +1,135 @@
+"""Markdown report from the results of one `bench/run`."""
+from __future__ import annotations
+
+import math
+
+TARGET_PAGE_MS = 5.0
+TARGET_CURSOR_MS = 2.0
+TARGET_LIST_MS = 3.0
+TARGET_RSS_MIB = 100.0
+
+
+def cell(st):
+    return f"{st['median_ms']:.2f} / {st['p95_ms']:.2f}" if st else "–"
+
+
+def med(st):
+    return st["median_ms"] if st else None
+
+
+def ok(flag):
+    return "yes" if flag else "**NO**"
+
+
+def geomean(xs):
+    xs = [x for x in xs if x and x > 0]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def comparison(res):
+    """Rows of the main table and the ratios: (lines, ratios of a–x, ratios of g1–g5)."""
+    pg = (res.get("pg") or {}).get("results") or {}
+    seat = pg.get("h")
+    lines, page_ratios, count_ratios = [], [], []
+    for c in res["audit_cases"]:
+        cid, desc, _q, _off, ref_page, ref_count = c
+        st = res["cases"].get(cid)
+        if not st:
+            continue
+        wanted = [(ref_page, pg.get(ref_page)), (ref_count, pg.get(ref_count)), (ref_page, seat)]
+        parts = [v for want, v in wanted if want]
+        total = sum(med(p) for p in parts) if pg and all(p is not None for p in parts) else None
+        ratio = total / st["median_ms"] if total else None
+        (page_ratios if ref_page else count_ratios).append(ratio)
+        same = []
+        if pg.get(ref_count) is not None:
+            same.append("count " + ("=" if str(st.get("count")) == str(pg[ref_count].get("value")) else "≠"))
+        if ref_page and pg.get(ref_page) is not None:
+            same.append("page " + ("=" if st.get("digest") == pg[ref_page].get("digest") else "≠"))
+        ref_txt = " + ".join(
+            f"{med(p):.2f}" for p in parts if p) if total else "–"
+        lines.append(
+            f"| {cid} | {desc} | {st.get('rows')} | {st.get('count')} | {cell(st)} | "
+            f"{ok(st['median_ms'] <= TARGET_PAGE_MS)} | {ref_txt} | "
+            f"{f'{total:.2f}' if total else '–'} | {f'{ratio:.1f}×' if ratio else '–'} | "
+            f"{', '.join(same) or '–'} |")
+    return lines, page_ratios, count_ratios
+
+
+def render(res) -> str:
+    out = []
+    meta = res["meta"]
+    w = out.append
+    w(f"Dataset: `{meta['dataset']}` ({meta['n_audit']:,} audit logs, {meta['n_users']:,} users); "
+      f"{meta['cpus']} CPUs; coderlite {meta['binary']} with `--synchronous normal`; "
+      f"client: Python http.client, one keep-alive connection, no compression; "
+      f"{meta['when']}. Cells: median / p95 in ms of the full HTTP response.\n")
+    if meta.get("smoke"):
+        w("**Smoke run** (debug build, few repetitions): checks that the harness works; the "
+          "timings and target columns mean nothing here.\n")
+    if res.get("pg"):
+        pgv = res["pg"].get("version", "?")
+        w(f"PostgreSQL reference: anchor-pg's `bench.sh pg` ({pgv}, psycopg, unix socket) on the same "
+          f"CSV files in the same run: its page query + its count query + its AI-seat look-up "
+          f"(`h`, Coder's UNION form), added up.\n")
+    else:
+        w(f"PostgreSQL reference: not run ({res.get('pg_skipped', 'skipped')}).\n")
+
+    lines, page_r, count_r = comparison(res)
+    w("#### Audit page: `GET /api/v2/audit?limit=50&q=...` (page + exact count + has_ai_seat + description/link/is_deleted)\n")
+    w("| case | what | rows | count | coderlite | ≤ 5 ms | PG page + count + seat | PG total | PG / coderlite | same answer |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    out.extend(lines)
+    gm_page, gm_all = geomean(page_r), geomean(page_r + count_r)
+    if gm_page:
+        w(f"\nGeometric mean of PG / coderlite: **{gm_page:.1f}×** over a–x; "
+          f"{gm_all:.1f}× including g1–g5 (those rows compare coderlite's whole response with "
+          f"PostgreSQL's count query alone). Slowest ratio: {min(r for r in page_r + count_r if r):.1f}×.\n")
+    w("")
+    w("#### Keyset pages, users, members\n")
+    w("| request | rows | coderlite | target | met |")
+    w("|---|---|---|---|---|")
+    for key, label, target in [("after_10000", "audit `after_id` at depth 10,000", TARGET_CURSOR_MS),
+                               ("after_deep", f"audit `after_id` at depth {res.get('deep', 0):,}", TARGET_CURSOR_MS)]:
+        st = res["cursor"].get(key)
+        if st:
+            w(f"| {label} | {st.get('rows')} | {cell(st)} | ≤ {target:g} ms | {ok(st['median_ms'] <= target)} |")
+    for key, st in res["lists"].items():
+        w(f"| `{st['path']}` | {st.get('rows')} | {cell(st)} | ≤ {TARGET_LIST_MS:g} ms | "
+          f"{ok(st['median_ms'] <= TARGET_LIST_MS)} |")
+    if res.get("write"):
+        w("\n#### Write path (`--synchronous normal`)\n")
+        w("| request | coderlite |")
+        w("|---|---|")
+        w(f"| `PUT /api/v2/users/{{user}}/profile` (change + its audit row, one transaction) | {cell(res['write']['user_profile'])} |")
+        w(f"| `POST /api/v2/aibridge/interceptions`, batch of 1,000 | {cell(res['write']['interceptions_1000'])} |")
+    if res.get("wrk"):
+        w("\n#### Throughput: `wrk -t2 -cN -d10s` on `GET /api/v2/audit?limit=50`\n")
+        w("| connections | requests/s | p50 ms | p99 ms | non-2xx | peak RSS MiB (anon + file) | ≤ 100 MiB |")
+        w("|---|---|---|---|---|---|---|")
+        for r in res["wrk"]:
+            rss = r.get("peak_rss_mib") or 0
+            w(f"| {r['connections']} | {r['requests_per_s']:,.0f} | {r['p50_ms']} | {r['p99_ms']} | "
+              f"{r['errors']} | {rss} ({r.get('peak_rss_anon_mib')} + {r.get('peak_rss_file_mib')}) | "
+              f"{ok(rss <= TARGET_RSS_MIB)} |")
+    w("\n#### Start-up and import\n")
+    su = res.get("startup_ms") or []
+    if su:
+        w(f"- Start-up on this file (spawn → first `/healthz` 200): {', '.join(f'{x:.0f}' for x in su)} ms.")
+    imp = res.get("import") or {}
+    if imp:
+        w(f"- `coderlite import`: {imp['seconds']:.1f} s in total; audit_logs loaded at "
+          f"{imp.get('audit_rows_per_s', 0):,.0f} rows/s; {imp.get('summary', '')}")
+    if res.get("scale"):
+        w("\n#### First page as the log grows (`coderlite seed`, same users/workspaces)\n")
+        w("| audit rows | seed s | start-up ms | a: first page | e: create+workspace | x: build_reason | count |")
+        w("|---|---|---|---|---|---|---|")
+        for s in res["scale"]:
+            w(f"| {s['rows']:,} | {s['seed_s']:.0f} | {s['startup_ms']:.0f} | {cell(s['a'])} | "
+              f"{cell(s.get('e'))} | {cell(s.get('x'))} | {s['a'].get('count')} |")
+        base, top = res["scale"][0]["a"]["median_ms"], res["scale"][-1]["a"]["median_ms"]
+        w(f"\nGrowth of the first page from {res['scale'][0]['rows']:,} to {res['scale'][-1]['rows']:,} "
+          f"rows: {top / base:.2f}× (target ≤ 1.5×: {ok(top / base <= 1.5)}).")
+    if res.get("client_floor"):
+        w(f"\nClient floor: `GET /healthz` over the same connection takes {cell(res['client_floor'])} ms.")
+    return "\n".join(out) + "\n"
