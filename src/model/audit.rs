@@ -114,6 +114,9 @@ pub const RESOURCE_TYPES: &[(&str, &str)] = &[
     ("chat_instruction_settings", "chat instruction settings"),
     ("chat_operational_settings", "chat operational settings"),
     ("experiment_rule", "experiment rule"),
+    // coderlite's own (Coder has no such resources): retention purges and online backups.
+    ("audit_log", "audit log"),
+    ("database_backup", "database backup"),
 ];
 
 pub fn resource_type_names() -> Vec<&'static str> {

@@ -303,6 +303,27 @@ fn login_fail(url: &str, n: usize) {
 // ---------------------------------------------------------------------------------------
 // Retention
 
+/// Creates the first owner on `srv` and reads `GET /api/v2/audit?q=...` as that owner.
+fn s_owner_audit(srv: &Running, q: &str) -> serde_json::Value {
+    let c = srv.client();
+    let first = c.post(
+        "/api/v2/users/first",
+        json!({"email": OWNER_EMAIL, "username": OWNER_USERNAME, "password": PASSWORD}),
+    );
+    assert!(first.status == 201 || first.status == 409, "{}", first.text);
+    let login = c
+        .post(
+            "/api/v2/users/login",
+            json!({"email": OWNER_EMAIL, "password": PASSWORD}),
+        )
+        .expect(201);
+    let owner = c.with_token(login.body["session_token"].as_str().expect("token"));
+    owner
+        .get(&format!("/api/v2/audit?q={}", q.replace(':', "%3A")))
+        .expect(200)
+        .body
+}
+
 #[test]
 fn retention_purges_in_batches_and_keeps_the_chain_verifiable() {
     let (_dir, db) = fresh_db();
@@ -340,19 +361,20 @@ fn retention_purges_in_batches_and_keeps_the_chain_verifiable() {
     assert_eq!(fields["first_purged_seq"], 1);
     assert_eq!(fields["last_purged_seq"], 2_500);
     assert_eq!(fields["retention"], "1d");
+    let r = s_owner_audit(&srv, "resource_type:audit_log");
+    assert_eq!(r["count"], 1);
+    assert_eq!(
+        r["audit_logs"][0]["description"],
+        "{user} deleted audit log {target}"
+    );
     assert!(fields["oldest_purged_time"].as_str().is_some());
     // The kept rows still verify, anchored at the oldest kept row, and new rows extend them.
     let report = coderlite::audit::chain::verify(&conn).expect("verify");
     assert!(report.ok, "{report:?}");
     assert_eq!(report.anchor.map(|a| a.after_seq), Some(2_500));
-    srv.client()
-        .post(
-            "/api/v2/users/first",
-            json!({"email": OWNER_EMAIL, "username": OWNER_USERNAME, "password": PASSWORD}),
-        )
-        .expect(201);
+    let before = count(&conn, "SELECT count(*) FROM audit_logs");
     login_fail(&srv.url, 2);
-    assert_eq!(count(&conn, "SELECT count(*) FROM audit_logs"), 9);
+    assert_eq!(count(&conn, "SELECT count(*) FROM audit_logs"), before + 2);
     assert!(coderlite::audit::chain::verify(&conn).expect("verify").ok);
     let metrics = srv.client().get("/metrics").expect(200).text;
     assert!(
