@@ -1,5 +1,5 @@
-//! Audit-log reads: the page (every row built in ONE statement), the count, keyset cursors,
-//! and the test-row insert.
+//! Audit-log reads: the page (every row built in ONE statement), the count and keyset
+//! cursors. The SQL text of the filters is built in audit_query.rs.
 //!
 //! Plan shape (SQLite keeps unused LEFT JOINs, so nothing is joined that a filter does not
 //! need): the inner query picks the page's `seq`s from `audit_logs` alone, in
@@ -9,6 +9,7 @@
 
 use super::ai_seats::has_ai_seat_sql;
 use super::audit_counts::Skip;
+pub use super::audit_query::{choose_index, count_sql, page_ids_sql, Cursor, PageSpec, SORT_LIMIT};
 use super::{json_list, Params};
 use crate::audit::describe::describe;
 use crate::audit::present;
@@ -16,161 +17,6 @@ use crate::model::{AuditLog, MinimalOrganization, SlimRole, User, NIL_UUID};
 use crate::rbac::AuditScope;
 use crate::search::audit::AuditFilter;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-
-/// Which slice of the ordered rows a page holds.
-#[derive(Debug, Clone, Default)]
-pub struct PageSpec {
-    /// Rows strictly after this position.
-    pub after: Option<Cursor>,
-    pub limit: i64,
-    pub offset: i64,
-    /// Sorting the matches is acceptable (see `choose_index`).
-    pub sort_ok: bool,
-}
-
-/// A position in `time DESC, id DESC` order: rows strictly after it come next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    pub time: i64,
-    pub id: String,
-}
-
-/// Rows at or below which a multi-organization page may sort its rows instead of walking
-/// the time index (see `choose_index`).
-pub const SORT_LIMIT: i64 = 20_000;
-
-/// The index that drives a query, named with `INDEXED BY` so the plan does not depend on
-/// statistics (with ANALYZE data SQLite may prefer, e.g., a skip-scan of
-/// `(resource_type, action, ...)` plus a sort of every login for `action:login`). Every index
-/// is `(column, time, id)`, so the rows come out already in page order. Most selective first.
-/// `sort_ok`: the caller accepts sorting the matches (a count, or a page whose count is
-/// small); only a scope of several organizations without another driving filter cares.
-pub fn choose_index(f: &AuditFilter, scope: &AuditScope, sort_ok: bool) -> &'static str {
-    let one_org =
-        f.organization_id.is_some() || matches!(scope, AuditScope::Orgs(o) if o.len() == 1);
-    let many_orgs = matches!(scope, AuditScope::Orgs(o) if o.len() > 1);
-    if f.request_id.is_some() {
-        "audit_logs_request_id"
-    } else if f.resource_id.is_some() {
-        "audit_logs_resource_id"
-    } else if f.user_id.is_some() || f.username.is_some() || f.email.is_some() {
-        "audit_logs_user_time"
-    } else if f.resource_target.is_some() {
-        "audit_logs_target_time"
-    } else if f.resource_type.is_some() && f.action.is_some() {
-        "audit_logs_type_action_time"
-    } else if f.build_reason.is_some() {
-        "audit_logs_build_reason_time"
-    } else if f.resource_type.is_some() {
-        "audit_logs_type_time"
-    } else if f.action.is_some() {
-        "audit_logs_action_time"
-    } else if one_org || (many_orgs && sort_ok) {
-        "audit_logs_org_time"
-    } else {
-        "audit_logs_time"
-    }
-}
-
-/// WHERE terms (joined with AND) for the filter, the caller's scope and an optional cursor.
-/// Returns None when the scope can see nothing.
-fn where_terms(
-    f: &AuditFilter,
-    scope: &AuditScope,
-    after: Option<&Cursor>,
-    p: &mut Params,
-) -> Option<Vec<String>> {
-    let mut w = Vec::new();
-    match scope {
-        AuditScope::All => {}
-        AuditScope::None => return None,
-        AuditScope::Orgs(orgs) if orgs.is_empty() => return None,
-        AuditScope::Orgs(orgs) if orgs.len() == 1 => {
-            w.push(format!("al.organization_id = {}", p.push(orgs[0].clone())));
-        }
-        AuditScope::Orgs(orgs) => {
-            w.push(format!("al.organization_id IN {}", p.push_list(orgs)));
-        }
-    }
-    if let Some(v) = &f.request_id {
-        w.push(format!("al.request_id = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.resource_id {
-        w.push(format!("al.resource_id = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.resource_target {
-        w.push(format!(
-            "al.resource_target = {} COLLATE NOCASE",
-            p.push(v.clone())
-        ));
-    }
-    if let Some(v) = &f.username {
-        w.push(format!(
-            "al.user_id = (SELECT id FROM users WHERE lower(username) = {} AND deleted = 0)",
-            p.push(v.clone())
-        ));
-    }
-    if let Some(v) = &f.user_id {
-        w.push(format!("al.user_id = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.email {
-        w.push(format!(
-            "al.user_id IN (SELECT id FROM users WHERE lower(email) = {})",
-            p.push(v.clone())
-        ));
-    }
-    if let Some(v) = f.date_from {
-        w.push(format!("al.time >= {}", p.push(v)));
-    }
-    if let Some(v) = f.date_to_before {
-        w.push(format!("al.time < {}", p.push(v)));
-    }
-    if let Some(v) = &f.organization_id {
-        w.push(format!("al.organization_id = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.resource_type {
-        w.push(format!("al.resource_type = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.action {
-        w.push(format!("al.action = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.build_reason {
-        w.push(format!("al.build_reason = {}", p.push(v.clone())));
-    }
-    if let Some(c) = after {
-        let t = p.push(c.time);
-        let id = p.push(c.id.clone());
-        w.push(format!("(al.time, al.id) < ({t}, {id})"));
-    }
-    Some(w)
-}
-
-fn where_sql(terms: &[String]) -> String {
-    if terms.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", terms.join(" AND "))
-    }
-}
-
-/// The inner query: the `seq`s of the page, in order. Exposed for plan tests.
-pub fn page_ids_sql(
-    f: &AuditFilter,
-    scope: &AuditScope,
-    pg: &PageSpec,
-) -> Option<(String, Params)> {
-    let mut p = Params::default();
-    let terms = where_terms(f, scope, pg.after.as_ref(), &mut p)?;
-    let lim = p.push(pg.limit);
-    let off = p.push(pg.offset);
-    let sql = format!(
-        "SELECT al.seq FROM audit_logs al INDEXED BY {}{} \
-         ORDER BY al.time DESC, al.id DESC LIMIT {lim} OFFSET {off}",
-        choose_index(f, scope, pg.sort_ok),
-        where_sql(&terms)
-    );
-    Some((sql, p))
-}
 
 /// The whole page statement: page ids, then each row with its user, organization, AI seat,
 /// `is_deleted` and link owner.
@@ -210,24 +56,6 @@ fn rows_sql(inner: &str, order: &str) -> String {
          ORDER BY {order}",
         seat = has_ai_seat_sql("u.id"),
     )
-}
-
-/// The count statement; `cap` > 0 stops counting after `cap + 1` rows (Coder's capped count).
-pub fn count_sql(f: &AuditFilter, scope: &AuditScope, cap: i64) -> Option<(String, Params)> {
-    let mut p = Params::default();
-    let terms = where_terms(f, scope, None, &mut p)?;
-    let from = format!(
-        "audit_logs al INDEXED BY {}{}",
-        choose_index(f, scope, true),
-        where_sql(&terms)
-    );
-    let sql = if cap > 0 {
-        let lim = p.push(cap + 1);
-        format!("SELECT count(*) FROM (SELECT 1 FROM {from} LIMIT {lim})")
-    } else {
-        format!("SELECT count(*) FROM {from}")
-    };
-    Some((sql, p))
 }
 
 fn row_to_log(r: &Row) -> rusqlite::Result<AuditLog> {

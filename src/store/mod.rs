@@ -5,6 +5,7 @@ pub mod ai_seats;
 pub mod api_keys;
 pub mod audit_counts;
 pub mod audit_logs;
+pub mod audit_query;
 pub mod interceptions;
 pub mod members;
 pub mod orgs;
