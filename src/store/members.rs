@@ -96,7 +96,10 @@ pub fn get(
 
 /// A page of members ordered by `lower(username)`, filtered with the users search (never
 /// deleted or system users), and the number of matches before LIMIT/OFFSET (after the
-/// `after_id` cursor), in one statement. `has_ai_seat` is computed for the page's rows only.
+/// `after_id` cursor), read in one snapshot; an empty page counts 0. `has_ai_seat` is
+/// computed for the page's rows only. The count is its own statement: without a search it is
+/// the organization's memberships minus its hidden (deleted or system) members, both from
+/// indexes, instead of joining every member to its user.
 pub fn paginated(
     conn: &Connection,
     org_id: &str,
@@ -110,25 +113,52 @@ pub fn paginated(
         wh.push_str(&users::after_id_sql(after, &mut p));
     }
     let org = p.push(org_id.to_string());
+    let (count_sql, count_params) = if wh == users::LIVE_HUMANS {
+        (
+            format!(
+                "SELECT (SELECT count(*) FROM organization_members WHERE organization_id = ?1) - \
+                 (SELECT count(*) FROM users u CROSS JOIN organization_members m \
+                  ON m.organization_id = ?1 AND m.user_id = u.id WHERE {})",
+                users::HIDDEN_USERS
+            ),
+            Params(vec![org_id.to_string().into()]),
+        )
+    } else {
+        (
+            format!(
+                "SELECT count(*) FROM organization_members m JOIN users u ON u.id = m.user_id \
+                 WHERE m.organization_id = {org} AND {wh}"
+            ),
+            Params(p.0.clone()),
+        )
+    };
     let lim = users::limit_offset_sql(page, &mut p);
     let sql = format!(
-        "WITH page AS (SELECT m.user_id AS id, lower(u.username) AS k, count(*) OVER () AS total \
+        "WITH page AS (SELECT m.user_id AS id, lower(u.username) AS k \
          FROM organization_members m JOIN users u ON u.id = m.user_id \
          WHERE m.organization_id = {org} AND {wh} ORDER BY lower(u.username) {lim}) \
-         SELECT {}, page.total FROM page \
+         SELECT {} FROM page \
          JOIN organization_members m ON m.organization_id = {org} AND m.user_id = page.id \
          JOIN users u ON u.id = m.user_id ORDER BY page.k",
         member_columns()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut count = 0;
-    let mut members = Vec::new();
-    let mut rows = stmt.query(p.as_params())?;
-    while let Some(r) = rows.next()? {
-        count = r.get(17)?;
-        members.push(member_from_row(r)?);
-    }
-    Ok((members, count))
+    users::in_snapshot(conn, || {
+        let mut members = Vec::new();
+        {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(p.as_params())?;
+            while let Some(r) = rows.next()? {
+                members.push(member_from_row(r)?);
+            }
+        }
+        if members.is_empty() {
+            return Ok((members, 0));
+        }
+        let count = conn
+            .prepare_cached(&count_sql)?
+            .query_row(count_params.as_params(), |r| r.get(0))?;
+        Ok((members, count))
+    })
 }
 
 /// The raw membership row (Coder's `OrganizationMember`), or None.

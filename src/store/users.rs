@@ -140,6 +140,30 @@ pub fn is_member_of_any(
         .query_row(p.as_params(), |r| r.get(0))
 }
 
+/// The base of every users search: live, non-system users. A search that adds nothing to it
+/// is counted from the indexes (`users_hidden`) instead of walking every user.
+pub const LIVE_HUMANS: &str = "u.deleted = 0 AND u.is_system = 0";
+
+/// Users excluded by `LIVE_HUMANS` (served by the partial index `users_hidden`).
+pub const HIDDEN_USERS: &str = "u.deleted <> 0 OR u.is_system <> 0";
+
+/// Runs `f` inside a savepoint, so a page and its count read one snapshot (inside or outside
+/// a transaction).
+pub fn in_snapshot<T>(
+    conn: &Connection,
+    f: impl FnOnce() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.execute_batch("SAVEPOINT page_snapshot")?;
+    let out = f();
+    let end = if out.is_ok() {
+        "RELEASE page_snapshot"
+    } else {
+        "ROLLBACK TO page_snapshot; RELEASE page_snapshot"
+    };
+    conn.execute_batch(end)?;
+    out
+}
+
 /// WHERE fragment (no `WHERE`) over alias `u` for a users search: never deleted or system
 /// users, the filter's conditions, and the caller's read scope (`scope` for `caller_id`).
 /// Shared by `GET /users` and the paginated members list.
@@ -149,7 +173,7 @@ pub fn filter_sql(
     caller_id: &str,
     p: &mut Params,
 ) -> String {
-    let mut w: Vec<String> = vec!["u.deleted = 0".into(), "u.is_system = 0".into()];
+    let mut w: Vec<String> = vec![LIVE_HUMANS.into()];
     if !filter.search.is_empty() {
         let s = p.push(filter.search.clone());
         w.push(format!(
@@ -240,7 +264,9 @@ pub fn limit_offset_sql(page: &Pagination, p: &mut Params) -> String {
 }
 
 /// One page of users ordered by `lower(username)`, and the total count of matches (before
-/// LIMIT/OFFSET, after `after_id`), in one statement. An empty page counts 0.
+/// LIMIT/OFFSET, after `after_id`), read in one snapshot. An empty page counts 0 (as Coder's
+/// `count(*) OVER ()`). The page walks the `users_list` index in order and stops at the
+/// limit; the count is a separate statement so the page never materialises every match.
 pub fn list(
     conn: &Connection,
     filter: &UsersFilter,
@@ -254,23 +280,30 @@ pub fn list(
         wh.push_str(" AND ");
         wh.push_str(&after_id_sql(after, &mut p));
     }
+    let count_params = Params(p.0.clone());
+    let count_sql = if wh == LIVE_HUMANS {
+        format!("SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users u WHERE {HIDDEN_USERS})")
+    } else {
+        format!("SELECT count(*) FROM users u WHERE {wh}")
+    };
     let lim = limit_offset_sql(page, &mut p);
     let sql = format!(
-        "WITH page AS (SELECT u.id AS id, lower(u.username) AS k, count(*) OVER () AS total \
+        "WITH page AS (SELECT u.id AS id, lower(u.username) AS k \
          FROM users u WHERE {wh} ORDER BY lower(u.username) {lim}) \
-         SELECT {}, page.total FROM page JOIN users u ON u.id = page.id ORDER BY page.k",
+         SELECT {} FROM page JOIN users u ON u.id = page.id ORDER BY page.k",
         user_columns()
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut total = 0;
-    let rows = stmt.query_map(p.as_params(), |r| {
-        Ok((user_from_row(r, 0)?, r.get::<_, i64>(USER_COLUMN_COUNT)?))
-    })?;
-    let mut users = Vec::new();
-    for row in rows {
-        let (u, t) = row?;
-        total = t;
-        users.push(u);
-    }
-    Ok((users, total))
+    in_snapshot(conn, || {
+        let users = conn
+            .prepare_cached(&sql)?
+            .query_map(p.as_params(), |r| user_from_row(r, 0))?
+            .collect::<rusqlite::Result<Vec<User>>>()?;
+        if users.is_empty() {
+            return Ok((users, 0));
+        }
+        let total = conn
+            .prepare_cached(&count_sql)?
+            .query_row(count_params.as_params(), |r| r.get(0))?;
+        Ok((users, total))
+    })
 }
