@@ -49,9 +49,10 @@ CREATE TABLE users (
 -- Usernames and emails are unique among non-deleted users only (deleted ones become reusable).
 CREATE UNIQUE INDEX users_username_lower ON users (lower(username)) WHERE deleted = 0;
 CREATE UNIQUE INDEX users_email_lower ON users (lower(email)) WHERE deleted = 0 AND email <> '';
--- Users list / member pages: live users in username order, covering the search's base filter;
+-- Users list / member pages: live users in username order with their id (member pages probe
+-- memberships from the index alone), covering the search's base filter;
 -- and the hidden (deleted or system) users, which the unfiltered counts subtract.
-CREATE INDEX users_list ON users (is_system, lower(username)) WHERE deleted = 0;
+CREATE INDEX users_list ON users (is_system, lower(username), id) WHERE deleted = 0;
 CREATE INDEX users_hidden ON users (id) WHERE deleted <> 0 OR is_system <> 0;
 -- The audit `email:` filter matches deleted users too (as Coder's join does).
 CREATE INDEX users_email_lower_all ON users (lower(email));

@@ -15,7 +15,9 @@ def day(ts: str) -> str:
 
 
 def audit_cases(manifest: dict, n_audit: int):
-    """(id, description, q, offset, reference page case, reference count case)."""
+    """(id, description, q, offset, reference page case, reference count case). The g rows
+    time the same requests as a/d/e/f/x again (the count is part of every response) and are
+    compared with the same reference sum."""
     bp = manifest["bench"]
     deep = min(500_000, n_audit // 2)
     # anchor-pg's week is time >= from AND time <= to (to = a midnight); Coder's date_to:D
@@ -36,13 +38,40 @@ def audit_cases(manifest: dict, n_audit: int):
         ("x", "build_reason=autostart", "build_reason:autostart", 0, "x", "g5"),
     ]
     counts = [
-        ("g1", "count, no filter", "", 0, None, "g1"),
-        ("g2", "count, username = typical active user", f"username:{bp['username_typical']}", 0, None, "g2"),
-        ("g3", "count, action=create & resource_type=workspace", ws_create, 0, None, "g3"),
-        ("g4", "count, one-week date range", week, 0, None, "g4"),
-        ("g5", "count, build_reason=autostart", "build_reason:autostart", 0, None, "g5"),
+        ("g1", "count, no filter", "", 0, "a", "g1"),
+        ("g2", "count, username = typical active user", f"username:{bp['username_typical']}", 0, "d", "g2"),
+        ("g3", "count, action=create & resource_type=workspace", ws_create, 0, "e", "g3"),
+        ("g4", "count, one-week date range", week, 0, "f", "g4"),
+        ("g5", "count, build_reason=autostart", "build_reason:autostart", 0, "x", "g5"),
     ]
     return page, counts
+
+
+def manifest_from_db(db_path: str) -> dict:
+    """Benchmark parameters picked from a database (for a `coderlite seed` dataset, which has
+    no gen.py manifest): the median and the busiest active user by audit rows, and the week
+    that ends 180 days before the newest row."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        q = lambda sql, *a: db.execute(sql, a).fetchall()  # noqa: E731
+        per_user = q("SELECT u.username, count(*) FROM audit_logs a JOIN users u ON u.id = a.user_id "
+                     "WHERE u.status = 'active' AND u.deleted = 0 AND u.is_system = 0 "
+                     "GROUP BY u.id ORDER BY 2, 1")
+        typical, heavy = per_user[len(per_user) // 2], per_user[-1]
+        newest = q("SELECT max(time) FROM audit_logs")[0][0]
+        day_us = 86_400_000_000
+        week_to = (newest // day_us - 180) * day_us
+        week_from = week_to - 7 * day_us
+        rows = q("SELECT count(*) FROM audit_logs WHERE time >= ? AND time < ?", week_from, week_to)[0][0]
+        ts = lambda us: datetime.datetime.fromtimestamp(us / 1e6, datetime.timezone.utc).strftime(  # noqa: E731
+            "%Y-%m-%d %H:%M:%S.000000+00")
+        n = {t: q(f"SELECT count(*) FROM {t}")[0][0] for t in ("users", "audit_logs")}
+        return {"counts": n, "bench": {
+            "username_typical": typical[0], "username_typical_rows": typical[1],
+            "username_heavy": heavy[0], "username_heavy_rows": heavy[1],
+            "week_from": ts(week_from), "week_to": ts(week_to), "week_rows": rows}}
+    finally:
+        db.close()
 
 
 def audit_path(q: str, offset: int = 0, after_id: str | None = None, limit: int = 50) -> str:
@@ -92,6 +121,19 @@ def cursor_id(db_path: str, depth: int) -> str:
     try:
         return db.execute("SELECT id FROM audit_logs ORDER BY time DESC, id DESC LIMIT 1 OFFSET ?",
                           (depth - 1,)).fetchone()[0]
+    finally:
+        db.close()
+
+
+def user_cursor(db_path: str, depth: int, default_org_only: bool) -> str:
+    """The id of the live user just before `depth` in username order (optionally among the
+    default organization's members), for `after_id` pages."""
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        join = ("JOIN organization_members m ON m.user_id = u.id AND m.organization_id = "
+                "(SELECT id FROM organizations WHERE is_default = 1)") if default_org_only else ""
+        return db.execute(f"SELECT u.id FROM users u {join} WHERE u.deleted = 0 AND u.is_system = 0 "
+                          "ORDER BY lower(u.username) LIMIT 1 OFFSET ?", (depth - 1,)).fetchone()[0]
     finally:
         db.close()
 

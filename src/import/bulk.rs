@@ -112,9 +112,12 @@ impl Target {
         remove_db_files(&tmp);
         let mut conn =
             Connection::open(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        // A failed load deletes the file, so nothing needs journaling or syncing. 64 MiB of page
+        // cache holds the random-order `audit_logs.id` index of a million rows; larger caches
+        // only cost page faults on fresh memory (measured: 200k vs 170k rows/s at 512 MiB).
         conn.execute_batch(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
-             PRAGMA temp_store = MEMORY; PRAGMA cache_size = -524288; PRAGMA threads = 4;
+             PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;
              PRAGMA foreign_keys = OFF;",
         )
         .map_err(|e| format!("cannot configure {}: {e}", tmp.display()))?;
