@@ -94,12 +94,27 @@ pub fn get(
         .optional()
 }
 
+/// Live members of `?1` (memberships minus hidden users' ones), from indexes only.
+fn live_members_sql() -> String {
+    format!(
+        "(SELECT count(*) FROM organization_members WHERE organization_id = ?1) - \
+         (SELECT count(*) FROM users u CROSS JOIN organization_members m \
+          ON m.organization_id = ?1 AND m.user_id = u.id WHERE {})",
+        users::HIDDEN_USERS
+    )
+}
+
 /// A page of members ordered by `lower(username)`, filtered with the users search (never
 /// deleted or system users), and the number of matches before LIMIT/OFFSET (after the
 /// `after_id` cursor), read in one snapshot; an empty page counts 0. `has_ai_seat` is
-/// computed for the page's rows only. The count is its own statement: without a search it is
-/// the organization's memberships minus its hidden (deleted or system) members, both from
-/// indexes, instead of joining every member to its user.
+/// computed for the page's rows only.
+///
+/// Usernames live in `users`, so a page walks live users in username order. When every live
+/// user is a member (the default organization, typically — checked from index counts), the
+/// members matching a search are the users matching it: the page and count then come from
+/// `users` alone and memberships are read for the page's rows only. Otherwise each walked
+/// user is probed for membership. Without a search the count is the organization's live
+/// memberships, from indexes.
 pub fn paginated(
     conn: &Connection,
     org_id: &str,
@@ -112,40 +127,58 @@ pub fn paginated(
         wh.push_str(" AND ");
         wh.push_str(&users::after_id_sql(after, &mut p));
     }
+    let user_params = Params(p.0.clone());
     let org = p.push(org_id.to_string());
-    let (count_sql, count_params) = if wh == users::LIVE_HUMANS {
-        (
-            format!(
-                "SELECT (SELECT count(*) FROM organization_members WHERE organization_id = ?1) - \
-                 (SELECT count(*) FROM users u CROSS JOIN organization_members m \
-                  ON m.organization_id = ?1 AND m.user_id = u.id WHERE {})",
-                users::HIDDEN_USERS
-            ),
-            Params(vec![org_id.to_string().into()]),
-        )
+    let member_params = Params(p.0.clone());
+    let org_params = Params(vec![org_id.to_string().into()]);
+    let everyone_sql = format!(
+        "SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users u WHERE {}) = {}",
+        users::HIDDEN_USERS,
+        live_members_sql()
+    );
+    let plain = wh == users::LIVE_HUMANS;
+    let member_count = if plain {
+        format!("SELECT {}", live_members_sql())
     } else {
-        (
-            format!(
-                "SELECT count(*) FROM organization_members m JOIN users u ON u.id = m.user_id \
-                 WHERE m.organization_id = {org} AND {wh}"
-            ),
-            Params(p.0.clone()),
+        format!(
+            "SELECT count(*) FROM organization_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.organization_id = {org} AND {wh}"
         )
     };
+    let user_count = format!("SELECT count(*) FROM users u WHERE {wh}");
     let lim = users::limit_offset_sql(page, &mut p);
-    let sql = format!(
-        "WITH page AS (SELECT m.user_id AS id, lower(u.username) AS k \
-         FROM organization_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.organization_id = {org} AND {wh} ORDER BY lower(u.username) {lim}) \
-         SELECT {} FROM page \
+    let outer = format!(
+        "SELECT {} FROM page \
          JOIN organization_members m ON m.organization_id = {org} AND m.user_id = page.id \
          JOIN users u ON u.id = m.user_id ORDER BY page.k",
         member_columns()
     );
+    let via_members = format!(
+        "WITH page AS (SELECT m.user_id AS id, lower(u.username) AS k \
+         FROM organization_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.organization_id = {org} AND {wh} ORDER BY lower(u.username) {lim}) {outer}"
+    );
+    let via_users = format!(
+        "WITH page AS (SELECT u.id AS id, lower(u.username) AS k \
+         FROM users u WHERE {wh} ORDER BY lower(u.username) {lim}) {outer}"
+    );
     users::in_snapshot(conn, || {
+        // Two index scans (~0.5 ms on 10k users): skipped when probing is cheaper anyway (no
+        // search, first pages: at most offset + limit probes, count from indexes).
+        let worth_checking = !plain || page.after_id.is_some() || page.offset >= 1000;
+        let everyone: bool = worth_checking
+            && conn
+                .prepare_cached(&everyone_sql)?
+                .query_row(org_params.as_params(), |r| r.get(0))?;
+        let (sql, count_sql, count_params) = match (everyone, plain) {
+            (true, true) => (&via_users, &member_count, &org_params),
+            (false, true) => (&via_members, &member_count, &org_params),
+            (true, false) => (&via_users, &user_count, &user_params),
+            (false, false) => (&via_members, &member_count, &member_params),
+        };
         let mut members = Vec::new();
         {
-            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut stmt = conn.prepare_cached(sql)?;
             let mut rows = stmt.query(p.as_params())?;
             while let Some(r) = rows.next()? {
                 members.push(member_from_row(r)?);
@@ -155,7 +188,7 @@ pub fn paginated(
             return Ok((members, 0));
         }
         let count = conn
-            .prepare_cached(&count_sql)?
+            .prepare_cached(count_sql)?
             .query_row(count_params.as_params(), |r| r.get(0))?;
         Ok((members, count))
     })

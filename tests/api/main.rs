@@ -11,6 +11,7 @@ mod keys;
 mod members;
 mod ops;
 mod orgs;
+mod pages;
 mod roles;
 mod ui;
 mod users;
