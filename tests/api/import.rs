@@ -265,3 +265,38 @@ fn seed_is_deterministic_and_realistic() {
         1
     );
 }
+
+#[test]
+fn import_takes_organization_members_when_present() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    coder_dump(tmp.path());
+    write(
+        tmp.path(),
+        "organization_members.csv",
+        &format!(
+            "user_id,organization_id,created_at,updated_at,roles\n\
+             {ALICE},{ORG},2024-01-02 03:04:05+00,2024-01-02 03:04:05+00,\"{{organization-admin,organization-auditor}}\"\n\
+             {BOB},{OTHER_ORG},2024-02-01 00:00:00+00,2024-02-01 00:00:00+00,{{}}\n"
+        ),
+    );
+    let db = tmp.path().join("members.db");
+    import(tmp.path(), &db).expect("import");
+    let c = rusqlite::Connection::open(&db).expect("open");
+    let rows: Vec<(String, String)> = c
+        .prepare("SELECT user_id, roles FROM organization_members ORDER BY user_id")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(
+        rows,
+        [
+            (
+                ALICE.to_string(),
+                r#"["organization-admin","organization-auditor"]"#.to_string()
+            ),
+            (BOB.to_string(), "[]".to_string()),
+        ]
+    );
+}
