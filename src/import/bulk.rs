@@ -7,71 +7,19 @@
 //! place. Dropping an unfinished `Target` deletes the temporary file, so a failed load never
 //! leaves a half-loaded database behind.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rusqlite::types::ToSqlOutput;
-use rusqlite::{Connection, Statement};
+use super::insert::{insert_batch, insert_sql, CHUNK_ROWS};
+pub use super::progress::group;
+use super::progress::progress_bar;
+use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::batch::Batch;
 pub use super::batch::{Sink, V};
 
 /// Tables whose secondary indexes are dropped for the load and rebuilt afterwards.
 const BIG_TABLES: &[&str] = &["audit_logs", "aibridge_interceptions", "workspace_builds"];
-
-/// Rows per multi-row INSERT statement (fewer statement executions per row).
-const CHUNK_ROWS: usize = 32;
-
-fn insert_sql(table: &str, cols: &[&str], rows: usize) -> String {
-    let one = format!("({})", vec!["?"; cols.len()].join(", "));
-    format!(
-        "INSERT INTO {table} ({}) VALUES {}",
-        cols.join(", "),
-        vec![one.as_str(); rows].join(", ")
-    )
-}
-
-/// Inserts a batch, `chunk` rows per statement. Journaling is off, so a failed multi-row
-/// statement keeps the rows it inserted before the bad one; rowids are assigned in order,
-/// so the number it inserted names the bad row (WITHOUT ROWID tables use `chunk` = 1).
-fn insert_batch(
-    conn: &Connection,
-    one: &mut Statement,
-    many: &mut Statement,
-    chunk: usize,
-    batch: &Batch,
-    ncols: usize,
-) -> Result<(), (u64, rusqlite::Error)> {
-    let bind = |stmt: &mut Statement, rows: std::ops::Range<usize>| -> rusqlite::Result<()> {
-        let mut i = 1;
-        for r in rows {
-            for c in 0..ncols {
-                stmt.raw_bind_parameter(i, ToSqlOutput::Borrowed(batch.value(r, ncols, c)))?;
-                i += 1;
-            }
-        }
-        Ok(())
-    };
-    let n = batch.rows();
-    let mut r = 0;
-    while r < n {
-        if chunk > 1 && n - r >= chunk {
-            let before = conn.last_insert_rowid();
-            if let Err(e) = bind(many, r..r + chunk).and_then(|_| many.raw_execute()) {
-                let done = (conn.last_insert_rowid() - before).clamp(0, chunk as i64 - 1);
-                return Err((batch.lines[r + done as usize], e));
-            }
-            r += chunk;
-        } else {
-            bind(one, r..r + 1)
-                .and_then(|_| one.raw_execute())
-                .map_err(|e| (batch.lines[r], e))?;
-            r += 1;
-        }
-    }
-    Ok(())
-}
 
 /// A new database being loaded.
 pub struct Target {
@@ -342,32 +290,4 @@ fn check_foreign_keys(conn: &Connection) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-fn progress_bar(label: &str, total: u64, bytes: bool) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(8));
-    let tmpl = if bytes {
-        "  {prefix:<24} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}"
-    } else {
-        "  {prefix:<24} [{bar:30}] {human_pos}/{human_len} {per_sec} eta {eta} {msg}"
-    };
-    if let Ok(style) = ProgressStyle::with_template(tmpl) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_prefix(label.to_string());
-    bar.enable_steady_tick(Duration::from_millis(250));
-    bar
-}
-
-/// 1234567 → "1,234,567".
-pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -12,6 +12,8 @@ pub mod build_reasons;
 pub mod bulk;
 pub mod convert;
 pub mod csv_table;
+pub mod insert;
+pub mod progress;
 pub mod tables;
 
 use bulk::{group, Target};

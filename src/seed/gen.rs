@@ -1,6 +1,8 @@
-//! The generators behind `coderlite seed`, table by table, in load order. Shapes follow
+//! The generators behind `coderlite seed`, table by table, in load order (organizations and
+//! users in `people`, interceptions and audit logs in `activity`). Shapes follow
 //! `shared/bench/dataset/gen.py` (same kinds of skew, not the same values).
 
+use super::people::days;
 use super::pick::{uuid, Weighted};
 use super::Sizes;
 use crate::import::bulk::{Target, V::*};
@@ -13,15 +15,6 @@ pub(super) const HOUR: i64 = 3_600_000_000;
 pub(super) const END: i64 = 1_751_328_000_000_000;
 pub(super) const NIL: &str = crate::model::NIL_UUID;
 
-const FIRST: &[&str] = &[
-    "alex", "ana", "ben", "carla", "chen", "dana", "eli", "fatima", "george", "hana", "ivan",
-    "jade", "kai", "lena", "maria", "noah", "olga", "pablo", "quinn", "rosa", "sam", "tara",
-    "umar", "vera", "will", "xin", "yara", "zoe",
-];
-const LAST: &[&str] = &[
-    "smith", "jones", "garcia", "chen", "kim", "patel", "nguyen", "muller", "rossi", "silva",
-    "khan", "novak", "ito", "larsen", "dubois", "weber", "cohen", "okafor", "santos", "brown",
-];
 pub(super) const REASONS: &[&str] = &[
     "initiator",
     "autostart",
@@ -33,16 +26,6 @@ pub(super) const REASONS: &[&str] = &[
     "dormancy",
     "autodelete",
 ];
-
-pub(super) struct User {
-    pub(super) id: String,
-    pub(super) username: String,
-    pub(super) active: bool,
-    pub(super) deleted: bool,
-    pub(super) human: bool,
-    pub(super) admin: bool,
-    pub(super) created: i64,
-}
 
 pub(super) struct Workspace {
     pub(super) id: String,
@@ -59,160 +42,8 @@ pub(super) struct Build {
     pub(super) reason: u8,
 }
 
-fn days(rng: &mut StdRng, lo: f64, hi: f64) -> i64 {
-    (rng.gen_range(lo..hi) * DAY as f64) as i64
-}
-
 pub fn generate(target: &Target, rng: &mut StdRng, s: &Sizes) -> Result<(), String> {
-    let orgs: Vec<String> = (0..5).map(|_| uuid(rng)).collect();
-    let org_names = ["coder", "platform", "data-science", "mobile", "infra"];
-    let org_cols = [
-        "id",
-        "name",
-        "display_name",
-        "is_default",
-        "created_at",
-        "updated_at",
-    ];
-    target.load(
-        "organizations",
-        "organizations",
-        &org_cols,
-        5,
-        false,
-        |sink| {
-            for (i, name) in org_names.iter().enumerate() {
-                let created = END - (720 - 40 * i as i64) * DAY;
-                let display = name.to_uppercase();
-                sink.push_row(
-                    i as u64 + 1,
-                    &[
-                        T(&orgs[i]),
-                        T(name),
-                        T(&display),
-                        I(i64::from(i == 0)),
-                        I(created),
-                        I(created),
-                    ],
-                )?;
-            }
-            Ok(())
-        },
-    )?;
-
-    let mut users: Vec<User> = Vec::with_capacity(s.users);
-    let n_service = (s.users / 500).max(1);
-    let status_w = Weighted::new([80.0, 15.0, 5.0]);
-    let login_w = Weighted::new([70.0, 20.0, 10.0]);
-    target.load(
-        "users",
-        "users",
-        &[
-            "id",
-            "email",
-            "username",
-            "name",
-            "status",
-            "login_type",
-            "rbac_roles",
-            "deleted",
-            "is_system",
-            "is_service_account",
-            "created_at",
-            "updated_at",
-            "last_seen_at",
-        ],
-        s.users as u64,
-        false,
-        |sink| {
-            for i in 0..s.users {
-                let id = uuid(rng);
-                let (first, last) = (
-                    FIRST[rng.gen_range(0..FIRST.len())],
-                    LAST[rng.gen_range(0..LAST.len())],
-                );
-                let system = i == 0;
-                let service = !system && i <= n_service;
-                let status = if system || service {
-                    0
-                } else {
-                    status_w.pick(rng)
-                };
-                let r: f64 = rng.gen();
-                let roles = if system || service {
-                    "[]"
-                } else if r < 0.004 {
-                    r#"["owner"]"#
-                } else if r < 0.012 {
-                    r#"["template-admin"]"#
-                } else if r < 0.017 {
-                    r#"["user-admin"]"#
-                } else if r < 0.02 {
-                    r#"["auditor"]"#
-                } else {
-                    "[]"
-                };
-                let (username, name, email, login) = if system {
-                    (
-                        "prebuilds".to_string(),
-                        "Prebuilds Owner".to_string(),
-                        String::new(),
-                        "none",
-                    )
-                } else if service {
-                    (
-                        format!("svc-{last}-{i}"),
-                        format!("Service {i}"),
-                        String::new(),
-                        "none",
-                    )
-                } else {
-                    (
-                        format!("{first}.{last}{i}"),
-                        format!("{first} {last}"),
-                        format!("{first}.{last}.{i}@example.com"),
-                        ["oidc", "password", "github"][login_w.pick(rng)],
-                    )
-                };
-                let deleted = !system && !service && rng.gen::<f64>() < 0.02;
-                let created = END - days(rng, 1.0, 730.0);
-                let last_seen = match status {
-                    0 => END - days(rng, 0.0, 20.0),
-                    1 => END - days(rng, 91.0, 300.0),
-                    _ => END - days(rng, 10.0, 400.0),
-                }
-                .max(created);
-                sink.push_row(
-                    i as u64 + 1,
-                    &[
-                        T(&id),
-                        T(&email),
-                        T(&username),
-                        T(&name),
-                        T(["active", "dormant", "suspended"][status]),
-                        T(login),
-                        T(roles),
-                        I(i64::from(deleted)),
-                        I(i64::from(system)),
-                        I(i64::from(service)),
-                        I(created),
-                        I(created.max(last_seen - DAY)),
-                        I(last_seen),
-                    ],
-                )?;
-                users.push(User {
-                    id,
-                    username,
-                    active: status == 0,
-                    deleted,
-                    human: !system && !service,
-                    admin: roles != "[]" && roles != r#"["auditor"]"#,
-                    created,
-                });
-            }
-            Ok(())
-        },
-    )?;
+    let (orgs, users) = super::people::orgs_and_users(target, rng, s)?;
 
     // Workspaces: Zipf-skewed ownership among people.
     let humans: Vec<usize> = (0..users.len()).filter(|&i| users[i].human).collect();

@@ -4,6 +4,7 @@
 
 mod activity;
 mod gen;
+mod people;
 mod pick;
 
 use crate::import::bulk::{group, Target};
