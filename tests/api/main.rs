@@ -1,10 +1,14 @@
 //! One integration-test binary: every area is a module, every test drives a real server over
 //! HTTP against a real SQLite file.
 
+mod access;
 mod aiseats;
 mod audit;
+mod chaos;
 mod common;
 mod foundation;
+mod fuzz_q;
+mod hostile;
 mod import;
 mod interceptions;
 mod keys;

@@ -1,0 +1,1 @@
+//! (placeholder module; filled by the hardening work of issue 7)
