@@ -16,6 +16,9 @@ pub struct RequestMeta {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub request_id: String,
+    /// The client reached us over TLS (directly, or per `Forwarded`/`X-Forwarded-Proto` from a
+    /// TLS-terminating proxy): the session cookie is then marked `Secure`.
+    pub https: bool,
 }
 
 #[derive(Clone)]
@@ -40,6 +43,7 @@ impl RequestMeta {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
             request_id,
+            https: req.connection_info().scheme() == "https",
         }
     }
 
@@ -49,6 +53,7 @@ impl RequestMeta {
             ip: None,
             user_agent: None,
             request_id: crate::model::new_uuid(),
+            https: false,
         }
     }
 }

@@ -195,6 +195,7 @@ async fn login(
     };
     let lifetime = state.config.session_lifetime_secs;
     let ip = meta.ip.clone().unwrap_or_default();
+    let secure = state.config.secure_cookies || meta.https;
     let rec = AuditRecord::new(&user_id, "login", "api_key").resource(&user_id, "");
     let token = audit::audited(&state.db, meta, rec, move |tx, _rec| {
         if !ok {
@@ -211,22 +212,20 @@ async fn login(
                 "Your account is suspended. Contact an admin to reactivate your account.",
             ));
         }
-        if status == "dormant" {
-            tx.execute(
-                "UPDATE users SET status = 'active', updated_at = ?2 WHERE id = ?1",
-                rusqlite::params![user_id, now_micros()],
-            )?;
-        }
+        // Signing in is being seen: a dormant account wakes up, and `last_seen_at` is set now
+        // (the per-request bookkeeping only refreshes it once an hour per key).
+        tx.execute(
+            "UPDATE users SET last_seen_at = ?2, \
+             status = CASE WHEN status = 'dormant' THEN 'active' ELSE status END, \
+             updated_at = CASE WHEN status = 'dormant' THEN ?2 ELSE updated_at END WHERE id = ?1",
+            rusqlite::params![user_id, now_micros()],
+        )?;
         let (_, full) = insert_key(tx, &user_id, "password", lifetime, "", &ip)?;
         Ok(full)
     })
     .await?;
     Ok(HttpResponse::Created()
-        .cookie(session_cookie(
-            &token,
-            lifetime,
-            state.config.secure_cookies,
-        ))
+        .cookie(session_cookie(&token, lifetime, secure))
         .content_type("application/json; charset=utf-8")
         .body(crate::json::to_coder_json(&json!({"session_token": token}))))
 }
@@ -237,6 +236,7 @@ async fn logout(
     caller: Caller,
 ) -> ApiResult<HttpResponse> {
     let key_id = caller.key_id.clone();
+    let secure = state.config.secure_cookies || meta.https;
     let rec =
         AuditRecord::new(caller.user_id(), "logout", "api_key").resource(caller.user_id(), "");
     audit::audited(&state.db, meta, rec, move |tx, _| {
@@ -244,7 +244,7 @@ async fn logout(
         Ok(())
     })
     .await?;
-    let mut gone = session_cookie("", 0, state.config.secure_cookies);
+    let mut gone = session_cookie("", 0, secure);
     gone.make_removal();
     Ok(HttpResponse::Ok()
         .cookie(gone)

@@ -309,10 +309,10 @@ async fn delete_org(
             let mut parts = Vec::new();
             count_part(&mut parts, "workspace", counts.workspaces);
             count_part(&mut parts, "member", counts.members - 1);
-            return Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Error deleting organization.",
-            )
+            // Coder answers 500 here (its database trigger refuses); the caller's request is
+            // what conflicts with the organization's state, so coderlite answers 409 with
+            // Coder's message and detail.
+            return Err(ApiError::new(StatusCode::CONFLICT, "Error deleting organization.")
             .detail(format!(
                 "This organization has {} that must be deleted first.",
                 parts.join(", ")

@@ -128,7 +128,32 @@ fn session_cookie_flags() {
     );
     assert_eq!(r.status, 200, "{}", r.text);
     // And as a query parameter.
-    s.client()
+    let me = s
+        .client()
         .get(&format!("/api/v2/users/me?coder_session_token={token}"))
         .expect(200);
+    // Signing in counts as being seen (the zero time would mean "never").
+    let seen = me.body["last_seen_at"].as_str().unwrap_or("").to_string();
+    assert!(seen.starts_with("20"), "last_seen_at after login: {seen}");
+
+    // Behind a TLS-terminating proxy the cookie is marked Secure, on login and on logout.
+    let body = json!({"email": OWNER_EMAIL, "password": PASSWORD}).to_string();
+    let r = s.client().raw(
+        "POST",
+        "/api/v2/users/login",
+        Some(body.into_bytes()),
+        &[("X-Forwarded-Proto", "https")],
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let cookie = r.header("set-cookie").unwrap_or("").to_string();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    let token = r.body["session_token"].as_str().unwrap_or("").to_string();
+    let r = s.client().raw(
+        "POST",
+        "/api/v2/users/logout",
+        None,
+        &[("Coder-Session-Token", &token), ("X-Forwarded-Proto", "https")],
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.header("set-cookie").unwrap_or("").contains("Secure"));
 }

@@ -394,7 +394,7 @@ fn organization_errors() {
         .expect("id")
         .to_string();
     seed_user(&s, &hash, "extra", &[], &[(two.as_str(), &[])]);
-    let r = owner.delete("/api/v2/organizations/two").expect(500);
+    let r = owner.delete("/api/v2/organizations/two").expect(409);
     assert_eq!(r.message(), "Error deleting organization.");
     assert_eq!(
         r.body["detail"],
