@@ -68,7 +68,8 @@ pub struct ServerConfig {
     )]
     pub max_token_lifetime_secs: i64,
 
-    /// Mark the session cookie `Secure` (set when serving behind TLS).
+    /// Always mark the session cookie `Secure` (it is marked anyway when the request came over
+    /// TLS, as a proxy says with `X-Forwarded-Proto: https` or `Forwarded: proto=https`).
     #[arg(long, env = "CODERLITE_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
