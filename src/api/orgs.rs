@@ -312,11 +312,14 @@ async fn delete_org(
             // Coder answers 500 here (its database trigger refuses); the caller's request is
             // what conflicts with the organization's state, so coderlite answers 409 with
             // Coder's message and detail.
-            return Err(ApiError::new(StatusCode::CONFLICT, "Error deleting organization.")
-            .detail(format!(
-                "This organization has {} that must be deleted first.",
-                parts.join(", ")
-            )));
+            return Err(
+                ApiError::new(StatusCode::CONFLICT, "Error deleting organization.").detail(
+                    format!(
+                        "This organization has {} that must be deleted first.",
+                        parts.join(", ")
+                    ),
+                ),
+            );
         }
         if store::orgs::soft_delete(tx, &org.id, now_micros())? == 0 {
             return Err(ApiError::not_found());

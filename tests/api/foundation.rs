@@ -152,7 +152,10 @@ fn session_cookie_flags() {
         "POST",
         "/api/v2/users/logout",
         None,
-        &[("Coder-Session-Token", &token), ("X-Forwarded-Proto", "https")],
+        &[
+            ("Coder-Session-Token", &token),
+            ("X-Forwarded-Proto", "https"),
+        ],
     );
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(r.header("set-cookie").unwrap_or("").contains("Secure"));
