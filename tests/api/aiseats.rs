@@ -6,38 +6,19 @@ use crate::common::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-/// Inserts a user straight into the database (the users API is another area): active,
-/// member of the default organization with `org_roles`, and `site_roles`. With `login`, a
-/// password is set and a signed-in client returned.
-pub fn seed_user(
+/// A user inserted straight into the database (the users API is another area): active,
+/// member of the default organization with `org_roles`, and `site_roles`; with `login`, a
+/// signed-in client too.
+pub fn seed_default_member(
     s: &TestServer,
     username: &str,
     site_roles: &[&str],
     org_roles: &[&str],
     login: bool,
 ) -> (String, Option<Client>) {
-    let db = s.sqlite();
-    let id = uuid::Uuid::new_v4().to_string();
-    let hash = if login {
-        coderlite::auth::password::hash(PASSWORD).expect("hash")
-    } else {
-        String::new()
-    };
-    let now = coderlite::timefmt::now_micros();
-    let email = format!("{username}@example.com");
-    db.execute(
-        "INSERT INTO users (id, email, username, hashed_password, status, login_type, rbac_roles, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, 'active', 'password', ?5, ?6, ?6)",
-        rusqlite::params![id, email, username, hash, json!(site_roles).to_string(), now],
-    )
-    .expect("insert user");
-    db.execute(
-        "INSERT INTO organization_members (organization_id, user_id, roles, created_at, updated_at) \
-         SELECT id, ?1, ?2, ?3, ?3 FROM organizations WHERE is_default = 1",
-        rusqlite::params![id, json!(org_roles).to_string(), now],
-    )
-    .expect("insert member");
-    let client = login.then(|| s.login(&email, PASSWORD));
+    let org = default_org_id(s);
+    let id = insert_user(s, username, site_roles, &[(&org, org_roles)]);
+    let client = login.then(|| s.login(&format!("{username}@example.com"), PASSWORD));
     (id, client)
 }
 
@@ -72,8 +53,8 @@ fn seat(c: &Client, user: &str) -> bool {
 fn seat_follows_its_sources() {
     let s = TestServer::start();
     let owner = s.owner();
-    seed_user(&s, "bob", &[], &[], false);
-    seed_user(&s, "carol", &[], &[], false);
+    seed_default_member(&s, "bob", &[], &[], false);
+    seed_default_member(&s, "carol", &[], &[], false);
     assert!(!seat(&owner, "bob"));
 
     // A workspace without AI tasks, and builds without AI tasks: no seat.
@@ -156,7 +137,7 @@ fn per_user_values_match_brute_force() {
     let mut status: BTreeMap<String, &str> = BTreeMap::new();
     for i in 0..300 {
         let name = format!("u{i:03}");
-        let (id, _) = seed_user(&s, &name, &[], &[], false);
+        let (id, _) = seed_default_member(&s, &name, &[], &[], false);
         ids.insert(name.clone(), id);
         let mut has = false;
         // ~1/4 initiate interceptions (1–3 each).
@@ -357,7 +338,7 @@ fn add_seats(s: &TestServer, owner: &Client, from: usize, n: usize) {
     let mut batch = Vec::new();
     for i in from..from + n {
         let name = format!("s{i:03}");
-        seed_user(s, &name, &[], &[], false);
+        seed_default_member(s, &name, &[], &[], false);
         batch.push(interception(&name, "openai", "2025-03-01T00:00:00Z"));
     }
     owner
@@ -369,7 +350,7 @@ fn add_seats(s: &TestServer, owner: &Client, from: usize, n: usize) {
 fn entitlement_counts_and_warnings() {
     let s = TestServer::start_with(|c| c.ai_seat_limit = 100);
     let owner = s.owner();
-    let (_, member) = seed_user(&s, "plainmember", &[], &[], true);
+    let (_, member) = seed_default_member(&s, "plainmember", &[], &[], true);
     let member = member.expect("client");
     s.client().get("/api/v2/entitlements").expect(401);
 

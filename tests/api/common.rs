@@ -7,6 +7,7 @@ use coderlite::config::ServerConfig;
 use serde_json::{json, Value};
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 pub struct TestServer {
@@ -283,5 +284,71 @@ pub fn create_user(
             .expect(200);
     }
     let client = server.login(&email, PASSWORD);
+    (id, client)
+}
+
+/// An argon2id hash of `PASSWORD`, computed once per test binary (hashing is slow).
+pub fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| coderlite::auth::password::hash(PASSWORD).expect("hash"))
+}
+
+/// The default organization's id, read from the file.
+pub fn default_org_id(server: &TestServer) -> String {
+    server
+        .sqlite()
+        .query_row(
+            "SELECT id FROM organizations WHERE is_default = 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("default organization")
+}
+
+/// Inserts an active password user (`PASSWORD`, email `<username>@example.com`) straight into
+/// the database — independent of the users endpoints — with `site_roles` and memberships
+/// `(organization id, organization roles)`; returns its id.
+pub fn insert_user(
+    server: &TestServer,
+    username: &str,
+    site_roles: &[&str],
+    orgs: &[(&str, &[&str])],
+) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = coderlite::timefmt::now_micros();
+    let db = server.sqlite();
+    db.execute(
+        "INSERT INTO users (id, email, username, hashed_password, status, login_type, rbac_roles, \
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'active', 'password', ?5, ?6, ?6)",
+        rusqlite::params![
+            id,
+            format!("{username}@example.com"),
+            username,
+            password_hash(),
+            json!(site_roles).to_string(),
+            now
+        ],
+    )
+    .expect("insert user");
+    for (org, roles) in orgs {
+        db.execute(
+            "INSERT INTO organization_members (organization_id, user_id, roles, created_at, \
+             updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+            rusqlite::params![org, id, json!(roles).to_string(), now],
+        )
+        .expect("insert member");
+    }
+    id
+}
+
+/// `insert_user`, then signs the user in: (id, signed-in client).
+pub fn seed_user(
+    server: &TestServer,
+    username: &str,
+    site_roles: &[&str],
+    orgs: &[(&str, &[&str])],
+) -> (String, Client) {
+    let id = insert_user(server, username, site_roles, orgs);
+    let client = server.login(&format!("{username}@example.com"), PASSWORD);
     (id, client)
 }

@@ -1,7 +1,7 @@
 //! `GET /api/v2/aibridge/interceptions` (Coder's shape, filters, paging, visibility) and the
 //! coderlite bulk `POST` (validation by index, one transaction, one audit row).
 
-use crate::aiseats::{interception, seed_user};
+use crate::aiseats::{interception, seed_default_member};
 use crate::common::*;
 use serde_json::{json, Value};
 
@@ -13,7 +13,7 @@ fn count_rows(s: &TestServer, sql: &str) -> i64 {
 fn create_one_and_list() {
     let s = TestServer::start();
     let owner = s.owner();
-    let (alice, _) = seed_user(&s, "alice", &[], &[], false);
+    let (alice, _) = seed_default_member(&s, "alice", &[], &[], false);
     let id = "6b0f0a4e-3f5a-4a8e-9d0e-7a1c2b3d4e5f";
     let r = owner
         .post(
@@ -54,8 +54,8 @@ fn create_one_and_list() {
 fn batch_filters_and_paging() {
     let s = TestServer::start();
     let owner = s.owner();
-    seed_user(&s, "alice", &[], &[], false);
-    let (bob, _) = seed_user(&s, "bob", &[], &[], false);
+    seed_default_member(&s, "alice", &[], &[], false);
+    let (bob, _) = seed_default_member(&s, "bob", &[], &[], false);
     let mut batch = Vec::new();
     for day in 1..=9 {
         let who = if day % 3 == 0 { bob.as_str() } else { "alice" };
@@ -167,8 +167,8 @@ fn list_bad_input() {
 fn visibility_and_permission() {
     let s = TestServer::start();
     let owner = s.owner();
-    let (_, member) = seed_user(&s, "member", &[], &[], true);
-    let (_, auditor) = seed_user(&s, "auditor1", &["auditor"], &[], true);
+    let (_, member) = seed_default_member(&s, "member", &[], &[], true);
+    let (_, auditor) = seed_default_member(&s, "auditor1", &["auditor"], &[], true);
     let (member, auditor) = (member.expect("c"), auditor.expect("c"));
     let batch = json!([
         interception("member", "openai", "2025-01-01T00:00:00Z"),
@@ -230,7 +230,7 @@ fn visibility_and_permission() {
 fn create_bad_input_writes_nothing() {
     let s = TestServer::start();
     let owner = s.owner();
-    seed_user(&s, "alice", &[], &[], false);
+    seed_default_member(&s, "alice", &[], &[], false);
     let post = |body: Value| owner.post("/api/v2/aibridge/interceptions", body);
     let ok = interception("alice", "openai", "2025-01-01T00:00:00Z");
 

@@ -2,7 +2,7 @@
 //! audit rows, has_ai_seat and a permission matrix.
 
 use crate::common::*;
-use crate::orgs::{password_hash, seed_user, world, World};
+use crate::orgs::{world, World};
 use serde_json::{json, Value};
 
 const NOT_FOUND: &str = "Resource not found or you do not have access to this resource";
@@ -436,15 +436,8 @@ fn paginated_members() {
 
 /// Seeds `target` (a plain member of the default org) and `outsider` (no memberships).
 fn targets(w: &World) -> (String, String) {
-    let hash = password_hash();
-    let (target, _) = seed_user(
-        &w.server,
-        &hash,
-        "target",
-        &[],
-        &[(w.default_org.as_str(), &[])],
-    );
-    let (outsider, _) = seed_user(&w.server, &hash, "outsider", &[], &[]);
+    let target = insert_user(&w.server, "target", &[], &[(w.default_org.as_str(), &[])]);
+    let outsider = insert_user(&w.server, "outsider", &[], &[]);
     (target, outsider)
 }
 

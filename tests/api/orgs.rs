@@ -35,55 +35,6 @@ impl World {
     }
 }
 
-fn now_micros() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_micros() as i64
-}
-
-/// Inserts an active password user straight into the database with site roles and
-/// memberships `(org id, org roles)`, then signs it in.
-pub fn seed_user(
-    server: &TestServer,
-    hash: &str,
-    username: &str,
-    site_roles: &[&str],
-    orgs: &[(&str, &[&str])],
-) -> (String, Client) {
-    let id = uuid::Uuid::new_v4().to_string();
-    let email = format!("{username}@example.com");
-    let now = now_micros();
-    let db = server.sqlite();
-    db.execute(
-        "INSERT INTO users (id, email, username, hashed_password, status, login_type, rbac_roles, \
-         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'active', 'password', ?5, ?6, ?6)",
-        rusqlite::params![
-            id,
-            email,
-            username,
-            hash,
-            json!(site_roles).to_string(),
-            now
-        ],
-    )
-    .expect("insert user");
-    for (org, roles) in orgs {
-        db.execute(
-            "INSERT INTO organization_members (organization_id, user_id, roles, created_at, \
-             updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-            rusqlite::params![org, id, json!(roles).to_string(), now],
-        )
-        .expect("insert member");
-    }
-    let client = server.login(&email, PASSWORD);
-    (id, client)
-}
-
-pub fn password_hash() -> String {
-    coderlite::auth::password::hash(PASSWORD).expect("hash")
-}
-
 /// (label, site roles, memberships with their organization roles).
 type UserSpec<'a> = (&'static str, &'a [&'a str], Vec<(&'a str, &'a [&'a str])>);
 
@@ -105,7 +56,6 @@ pub fn world() -> World {
         .as_str()
         .expect("id")
         .to_string();
-    let hash = password_hash();
     let d = default_org.as_str();
     let o = other_org.as_str();
     let specs: [UserSpec; 5] = [
@@ -126,7 +76,7 @@ pub fn world() -> World {
     let users = specs
         .into_iter()
         .map(|(label, site, orgs)| {
-            let (id, c) = seed_user(&server, &hash, label, site, &orgs);
+            let (id, c) = seed_user(&server, label, site, &orgs);
             (label, id, c)
         })
         .collect();
@@ -388,12 +338,11 @@ fn organization_errors() {
     // DELETE errors.
     let r = owner.delete("/api/v2/organizations/default").expect(400);
     assert_eq!(r.message(), "Default organization cannot be deleted.");
-    let hash = password_hash();
     let two = owner.get("/api/v2/organizations/two").expect(200).body["id"]
         .as_str()
         .expect("id")
         .to_string();
-    seed_user(&s, &hash, "extra", &[], &[(two.as_str(), &[])]);
+    insert_user(&s, "extra", &[], &[(two.as_str(), &[])]);
     let r = owner.delete("/api/v2/organizations/two").expect(409);
     assert_eq!(r.message(), "Error deleting organization.");
     assert_eq!(

@@ -1,7 +1,7 @@
 //! Workspaces and builds without templates: create, read, list with `q`, builds (start, stop,
 //! delete → soft delete), permissions, bad input, and their audit rows.
 
-use crate::aiseats::{build, create_workspace, seed_user};
+use crate::aiseats::{build, create_workspace, seed_default_member};
 use crate::common::*;
 use serde_json::{json, Value};
 
@@ -13,7 +13,7 @@ fn ws_path(w: &Value) -> String {
 fn create_read_and_shape() {
     let s = TestServer::start();
     let owner = s.owner();
-    let (bob, _) = seed_user(&s, "bob", &[], &[], false);
+    let (bob, _) = seed_default_member(&s, "bob", &[], &[], false);
     let r = owner
         .raw(
             "POST",
@@ -88,7 +88,7 @@ fn create_read_and_shape() {
 fn builds_and_soft_delete() {
     let s = TestServer::start();
     let owner = s.owner();
-    seed_user(&s, "bob", &[], &[], false);
+    seed_default_member(&s, "bob", &[], &[], false);
     let w = create_workspace(&owner, "bob", "dev", false);
     let path = ws_path(&w);
     let b2 = build(
@@ -186,8 +186,8 @@ fn builds_and_soft_delete() {
 fn list_with_query() {
     let s = TestServer::start();
     let owner = s.owner();
-    seed_user(&s, "bob", &[], &[], false);
-    seed_user(&s, "carol", &[], &[], false);
+    seed_default_member(&s, "bob", &[], &[], false);
+    seed_default_member(&s, "carol", &[], &[], false);
     create_workspace(&owner, "bob", "dev", true);
     create_workspace(&owner, "bob", "docs", false);
     let gone = create_workspace(&owner, "carol", "devbox", false);
@@ -242,10 +242,10 @@ fn list_with_query() {
 fn permissions() {
     let s = TestServer::start();
     let _owner = s.owner();
-    let (_, bob) = seed_user(&s, "bob", &[], &[], true);
-    let (_, carol) = seed_user(&s, "carol", &[], &[], true);
-    let (_, auditor) = seed_user(&s, "aud", &["auditor"], &[], true);
-    let (_, orgadmin) = seed_user(&s, "orgadmin", &[], &["organization-admin"], true);
+    let (_, bob) = seed_default_member(&s, "bob", &[], &[], true);
+    let (_, carol) = seed_default_member(&s, "carol", &[], &[], true);
+    let (_, auditor) = seed_default_member(&s, "aud", &["auditor"], &[], true);
+    let (_, orgadmin) = seed_default_member(&s, "orgadmin", &[], &["organization-admin"], true);
     let (bob, carol, auditor, orgadmin) = (
         bob.expect("c"),
         carol.expect("c"),
@@ -298,7 +298,7 @@ fn permissions() {
 fn bad_input() {
     let s = TestServer::start();
     let owner = s.owner();
-    seed_user(&s, "bob", &[], &[], false);
+    seed_default_member(&s, "bob", &[], &[], false);
     let create = |user: &str, body: Value| {
         owner.post(
             &format!("/api/v2/organizations/default/members/{user}/workspaces"),

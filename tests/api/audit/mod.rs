@@ -69,35 +69,6 @@ fn new_org(s: &TestServer, name: &str) -> String {
     id
 }
 
-/// A password user inserted directly (independent of the users endpoints), with site roles
-/// and organization memberships `(org id, org roles)`; returns (id, signed-in client).
-fn make_user(
-    s: &TestServer,
-    username: &str,
-    site_roles: &[&str],
-    orgs: &[(&str, &[&str])],
-) -> (String, Client) {
-    let id = uuid::Uuid::new_v4().to_string();
-    let email = format!("{username}@example.com");
-    let hash = coderlite::auth::password::hash(PASSWORD).expect("hash");
-    let db = s.sqlite();
-    db.execute(
-        "INSERT INTO users (id, email, username, hashed_password, status, rbac_roles, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, 'active', ?5, 1, 1)",
-        params![id, email, username, hash, serde_json::to_string(site_roles).expect("roles")],
-    )
-    .expect("insert user");
-    for (org, roles) in orgs {
-        db.execute(
-            "INSERT INTO organization_members (organization_id, user_id, roles, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, 1, 1)",
-            params![org, id, serde_json::to_string(roles).expect("roles")],
-        )
-        .expect("insert member");
-    }
-    (id.clone(), s.login(&email, PASSWORD))
-}
-
 /// Fields for a directly inserted audit row.
 struct Row<'a> {
     time: i64,

@@ -6,16 +6,16 @@ fn permissions_per_role() {
     let owner = s.owner();
     let org = default_org(&s);
     let acme = new_org(&s, "acme");
-    let (_, auditor) = make_user(&s, "aud", &["auditor"], &[(&org, &[])]);
-    let (_, org_auditor) = make_user(
+    let (_, auditor) = seed_user(&s, "aud", &["auditor"], &[(&org, &[])]);
+    let (_, org_auditor) = seed_user(
         &s,
         "oaud",
         &[],
         &[(&acme, &["organization-auditor"]), (&org, &[])],
     );
-    let (_, org_admin) = make_user(&s, "oadm", &[], &[(&acme, &["organization-admin"])]);
-    let (_, member) = make_user(&s, "mem", &[], &[(&org, &[])]);
-    let (_, user_admin) = make_user(
+    let (_, org_admin) = seed_user(&s, "oadm", &[], &[(&acme, &["organization-admin"])]);
+    let (_, member) = seed_user(&s, "mem", &[], &[(&org, &[])]);
+    let (_, user_admin) = seed_user(
         &s,
         "uadm",
         &["user-admin", "template-admin"],

@@ -65,7 +65,7 @@ fn login_logout_and_first_user_are_recorded() {
 fn failed_mutation_rolls_back_and_records_the_attempt() {
     let s = TestServer::start();
     let owner = s.owner();
-    let (uid, _c) = make_user(&s, "sally", &[], &[]);
+    let (uid, _c) = seed_user(&s, "sally", &[], &[]);
     s.sqlite()
         .execute(
             "UPDATE users SET status = 'suspended' WHERE id = ?1",

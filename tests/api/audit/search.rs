@@ -6,7 +6,7 @@ fn every_q_key_filters_and_combines() {
     let owner = s.owner();
     let org = default_org(&s);
     let acme = new_org(&s, "acme");
-    let (bob, _) = make_user(&s, "bob", &[], &[(&org, &[])]);
+    let (bob, _) = seed_user(&s, "bob", &[], &[(&org, &[])]);
     s.sqlite()
         .execute(
             "UPDATE users SET email = 'Bob.Mixed@Example.com' WHERE id = ?1",

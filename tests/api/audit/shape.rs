@@ -5,7 +5,7 @@ fn rows_are_built_like_coder() {
     let s = TestServer::start();
     let owner = s.owner();
     let org = default_org(&s);
-    let (amy, _) = make_user(&s, "amy", &[], &[(&org, &[])]);
+    let (amy, _) = seed_user(&s, "amy", &[], &[(&org, &[])]);
     let db = s.sqlite();
     let ws = uuid::Uuid::new_v4().to_string();
     let gone_ws = uuid::Uuid::new_v4().to_string();
