@@ -90,7 +90,7 @@ pub async fn middleware(
             .insert(HeaderName::from_static(REQUEST_ID_HEADER), v);
     }
     log::info!(
-        "{method} {path} {} {:.3}ms",
+        "{method} {path} {} {:.3}ms request_id={id}",
         res.status().as_u16(),
         start.elapsed().as_secs_f64() * 1000.0
     );

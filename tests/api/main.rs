@@ -17,6 +17,7 @@ mod ops;
 mod orgs;
 mod pages;
 mod roles;
+mod secrets;
 mod ui;
 mod users;
 mod webdriver;
