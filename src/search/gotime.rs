@@ -89,8 +89,15 @@ pub fn parse_rfc3339_nano(value: &str) -> Result<i64, String> {
             b'-' => -1,
             _ => return Err(tz_err()),
         };
-        let (h, _) = getnum(&rest[1..3], true).ok_or_else(tz_err)?;
-        let (m, _) = getnum(&rest[4..6], true).ok_or_else(tz_err)?;
+        // Go slices bytes; a multi-byte character there is no digit (and no `str` boundary).
+        let (h, _) = rest
+            .get(1..3)
+            .and_then(|s| getnum(s, true))
+            .ok_or_else(tz_err)?;
+        let (m, _) = rest
+            .get(4..6)
+            .and_then(|s| getnum(s, true))
+            .ok_or_else(tz_err)?;
         if h > 24 {
             return Err(range("time zone offset hour"));
         }
@@ -144,6 +151,11 @@ mod tests {
         assert_eq!(
             parse_rfc3339_nano("YESTERDAY").unwrap_err(),
             "parsing time \"YESTERDAY\" as \"2006-01-02T15:04:05.999999999Z07:00\": cannot parse \"YESTERDAY\" as \"2006\""
+        );
+        // Found by proptest: a multi-byte character in the offset panicked (a 500).
+        assert_eq!(
+            parse_rfc3339_nano("2024-01-02T03:04:05+00:0\u{c9}").unwrap_err(),
+            "parsing time \"2024-01-02T03:04:05+00:0\u{c9}\" as \"2006-01-02T15:04:05.999999999Z07:00\": cannot parse \"+00:0\u{c9}\" as \"Z07:00\""
         );
         assert!(parse_rfc3339_nano("2024-02-30T00:00:00Z")
             .unwrap_err()

@@ -63,7 +63,8 @@ pub struct Filter {
     pub started_before: Option<i64>,
 }
 
-fn where_sql(f: &Filter, p: &mut Params) -> String {
+/// The WHERE clause (no `WHERE`) of `count`/`list`; only values travel as parameters.
+pub fn where_sql(f: &Filter, p: &mut Params) -> String {
     let mut w = vec!["1 = 1".to_string()];
     if let Some(v) = &f.initiator_id {
         w.push(format!("ai.initiator_id = {}", p.push(v.clone())));

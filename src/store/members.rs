@@ -47,14 +47,8 @@ fn member_from_row(r: &Row) -> rusqlite::Result<OrganizationMemberWithUserData> 
 
 const FROM: &str = "FROM organization_members m JOIN users u ON u.id = m.user_id AND u.deleted = 0";
 
-/// The deprecated list: members of `org_id` matching `filter`; `only_user` restricts the
-/// rows to one user (a plain member reads only its own membership).
-pub fn list(
-    conn: &Connection,
-    org_id: &str,
-    filter: &MemberFilter,
-    only_user: Option<&str>,
-) -> rusqlite::Result<Vec<OrganizationMemberWithUserData>> {
+/// The statement of the deprecated list (see `list`). Only values travel as parameters.
+pub fn list_sql(org_id: &str, filter: &MemberFilter, only_user: Option<&str>) -> (String, Params) {
     let mut p = Params::default();
     let mut sql = format!(
         "SELECT {} {FROM} WHERE m.organization_id = {}",
@@ -74,6 +68,18 @@ pub fn list(
         sql.push_str(&format!(" AND u.github_com_user_id = {}", p.push(gh)));
     }
     sql.push_str(" ORDER BY lower(u.username), u.id");
+    (sql, p)
+}
+
+/// The deprecated list: members of `org_id` matching `filter`; `only_user` restricts the
+/// rows to one user (a plain member reads only its own membership).
+pub fn list(
+    conn: &Connection,
+    org_id: &str,
+    filter: &MemberFilter,
+    only_user: Option<&str>,
+) -> rusqlite::Result<Vec<OrganizationMemberWithUserData>> {
+    let (sql, p) = list_sql(org_id, filter, only_user);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(p.as_params(), member_from_row)?;
     rows.collect()

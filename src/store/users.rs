@@ -263,17 +263,23 @@ pub fn limit_offset_sql(page: &Pagination, p: &mut Params) -> String {
     format!("LIMIT {} OFFSET {}", p.push(limit), p.push(page.offset))
 }
 
-/// One page of users ordered by `lower(username)`, and the total count of matches (before
-/// LIMIT/OFFSET, after `after_id`), read in one snapshot. An empty page counts 0 (as Coder's
-/// `count(*) OVER ()`). The page walks the `users_list` index in order and stops at the
-/// limit; the count is a separate statement so the page never materialises every match.
-pub fn list(
-    conn: &Connection,
+/// The statements of a users page: the page (`page_sql`, `page_params`) and its count
+/// (`count_sql`, `count_params`). Only values travel as parameters.
+#[derive(Debug)]
+pub struct ListSql {
+    pub page_sql: String,
+    pub page_params: Params,
+    pub count_sql: String,
+    pub count_params: Params,
+}
+
+/// Builds the page and count statements of `list`.
+pub fn list_sql(
     filter: &UsersFilter,
     scope: &UserScope,
     caller_id: &str,
     page: &Pagination,
-) -> rusqlite::Result<(Vec<User>, i64)> {
+) -> ListSql {
     let mut p = Params::default();
     let mut wh = filter_sql(filter, scope, caller_id, &mut p);
     if let Some(after) = &page.after_id {
@@ -287,23 +293,43 @@ pub fn list(
         format!("SELECT count(*) FROM users u WHERE {wh}")
     };
     let lim = limit_offset_sql(page, &mut p);
-    let sql = format!(
+    let page_sql = format!(
         "WITH page AS (SELECT u.id AS id, lower(u.username) AS k \
          FROM users u WHERE {wh} ORDER BY lower(u.username) {lim}) \
          SELECT {} FROM page JOIN users u ON u.id = page.id ORDER BY page.k",
         user_columns()
     );
+    ListSql {
+        page_sql,
+        page_params: p,
+        count_sql,
+        count_params,
+    }
+}
+
+/// One page of users ordered by `lower(username)`, and the total count of matches (before
+/// LIMIT/OFFSET, after `after_id`), read in one snapshot. An empty page counts 0 (as Coder's
+/// `count(*) OVER ()`). The page walks the `users_list` index in order and stops at the
+/// limit; the count is a separate statement so the page never materialises every match.
+pub fn list(
+    conn: &Connection,
+    filter: &UsersFilter,
+    scope: &UserScope,
+    caller_id: &str,
+    page: &Pagination,
+) -> rusqlite::Result<(Vec<User>, i64)> {
+    let q = list_sql(filter, scope, caller_id, page);
     in_snapshot(conn, || {
         let users = conn
-            .prepare_cached(&sql)?
-            .query_map(p.as_params(), |r| user_from_row(r, 0))?
+            .prepare_cached(&q.page_sql)?
+            .query_map(q.page_params.as_params(), |r| user_from_row(r, 0))?
             .collect::<rusqlite::Result<Vec<User>>>()?;
         if users.is_empty() {
             return Ok((users, 0));
         }
         let total = conn
-            .prepare_cached(&count_sql)?
-            .query_row(count_params.as_params(), |r| r.get(0))?;
+            .prepare_cached(&q.count_sql)?
+            .query_row(q.count_params.as_params(), |r| r.get(0))?;
         Ok((users, total))
     })
 }

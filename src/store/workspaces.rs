@@ -112,7 +112,8 @@ pub struct ListFilter {
     pub ids: Vec<String>,
 }
 
-fn where_sql(scope: &ReadScope, f: &ListFilter, p: &mut Params) -> String {
+/// The WHERE clause (no `WHERE`) of `list`; only values travel as parameters.
+pub fn where_sql(scope: &ReadScope, f: &ListFilter, p: &mut Params) -> String {
     let mut w = vec![format!("w.deleted = {}", p.push(f.deleted))];
     if let ReadScope::OwnAndOrgs { user_id, orgs } = scope {
         let me = p.push(user_id.clone());
