@@ -52,7 +52,7 @@ struct CreateFirstUserRequest {
 async fn post_first_user(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    body: web::Json<CreateFirstUserRequest>,
+    body: crate::api::extract::Body<CreateFirstUserRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let (email, username, name, pass) = (
@@ -151,7 +151,7 @@ struct LoginRequest {
 async fn login(
     state: web::Data<AppState>,
     meta: RequestMeta,
-    body: web::Json<LoginRequest>,
+    body: crate::api::extract::Body<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let (email, pass) = (b.email.unwrap_or_default(), b.password.unwrap_or_default());

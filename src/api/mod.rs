@@ -25,6 +25,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v2")
+            .wrap(actix_web::middleware::from_fn(extract::coder_errors))
             .configure(buildinfo::routes)
             .configure(auth::routes)
             .configure(roles::routes)

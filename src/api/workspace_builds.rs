@@ -99,7 +99,7 @@ async fn create(
     caller: Caller,
     meta: RequestMeta,
     path: web::Path<String>,
-    body: web::Json<CreateBuildRequest>,
+    body: crate::api::extract::Body<CreateBuildRequest>,
 ) -> ApiResult<HttpResponse> {
     let value = path.into_inner();
     let req = body.into_inner();

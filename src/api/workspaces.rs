@@ -78,7 +78,7 @@ async fn create(
     caller: Caller,
     meta: RequestMeta,
     path: web::Path<(String, String)>,
-    body: web::Json<CreateWorkspaceRequest>,
+    body: crate::api::extract::Body<CreateWorkspaceRequest>,
 ) -> ApiResult<HttpResponse> {
     let (org_value, user_value) = path.into_inner();
     let req = body.into_inner();

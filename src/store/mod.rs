@@ -25,6 +25,28 @@ pub fn to_json_list(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
+/// SQLite refuses LIKE patterns over 50,000 bytes ("LIKE or GLOB pattern too complex", a 500);
+/// `contains_sql` matches longer terms as a plain case-insensitive substring instead.
+const LIKE_PATTERN_MAX: usize = 50_000;
+
+/// `col` contains `term` (pushed to `p`): `col LIKE '%' || term || '%'` (case-insensitive
+/// for ASCII; the term's `%`/`_` are wildcards as in Coder's ILIKE unless `escape`). A term
+/// too long for a LIKE pattern is matched as a plain case-insensitive substring (`instr`).
+pub fn contains_sql(col: &str, term: &str, escape: bool, p: &mut Params) -> String {
+    if term.len() + 2 > LIKE_PATTERN_MAX {
+        let ph = p.push(term.to_string());
+        return format!("instr(lower({col}), lower({ph})) > 0");
+    }
+    if !escape {
+        return format!("{col} LIKE '%' || {} || '%'", p.push(term.to_string()));
+    }
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("{col} LIKE '%' || {} || '%' ESCAPE '\\'", p.push(escaped))
+}
+
 /// Positional SQL parameters collected while building a dynamic query. Only values travel
 /// as parameters; the SQL text is assembled from constant fragments.
 #[derive(Default, Debug)]

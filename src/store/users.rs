@@ -175,14 +175,13 @@ pub fn filter_sql(
 ) -> String {
     let mut w: Vec<String> = vec![LIVE_HUMANS.into()];
     if !filter.search.is_empty() {
-        let s = p.push(filter.search.clone());
-        w.push(format!(
-            "(u.email LIKE '%' || {s} || '%' OR u.username LIKE '%' || {s} || '%')"
-        ));
+        let t = &filter.search;
+        let email = super::contains_sql("u.email", t, false, p);
+        let username = super::contains_sql("u.username", t, false, p);
+        w.push(format!("({email} OR {username})"));
     }
     if !filter.name.is_empty() {
-        let s = p.push(filter.name.clone());
-        w.push(format!("u.name LIKE '%' || {s} || '%'"));
+        w.push(super::contains_sql("u.name", &filter.name, false, p));
     }
     if !filter.status.is_empty() {
         w.push(format!("u.status IN {}", p.push_list(&filter.status)));

@@ -129,14 +129,7 @@ pub fn where_sql(scope: &ReadScope, f: &ListFilter, p: &mut Params) -> String {
         w.push(format!("w.owner_id = {}", p.push(o.clone())));
     }
     if let Some(n) = &f.name_contains {
-        let escaped = n
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        w.push(format!(
-            "lower(w.name) LIKE '%' || lower({}) || '%' ESCAPE '\\'",
-            p.push(escaped)
-        ));
+        w.push(super::contains_sql("lower(w.name)", n, true, p));
     }
     if let Some(ai) = f.has_ai_task {
         let exists = "EXISTS (SELECT 1 FROM workspace_builds ab WHERE ab.workspace_id = w.id AND ab.has_ai_task = 1)";

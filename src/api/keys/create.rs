@@ -69,7 +69,7 @@ pub async fn post_token(
     caller: Caller,
     meta: RequestMeta,
     path: web::Path<String>,
-    body: web::Json<CreateTokenRequest>,
+    body: crate::api::extract::Body<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let max_secs = state.config.max_token_lifetime_secs;

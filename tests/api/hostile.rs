@@ -1,1 +1,0 @@
-//! (placeholder module; filled by the hardening work of issue 7)
