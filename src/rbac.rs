@@ -253,14 +253,16 @@ impl Subject {
 
     // ---- workspaces and AI seat sources ----
 
-    /// Read every workspace (site-wide): owner, auditor, template-admin.
+    /// Read every workspace (site-wide): owner and template-admin. Coder's `auditor` holds
+    /// no workspace permission (it reads audit logs, users, templates, organizations).
     pub fn can_read_all_workspaces(&self) -> bool {
-        self.is_owner() || self.has_site(AUDITOR) || self.has_site(TEMPLATE_ADMIN)
+        self.is_owner() || self.has_site(TEMPLATE_ADMIN)
     }
 
-    /// Organizations whose workspaces the caller may read besides its own.
+    /// Organizations whose workspaces the caller may read besides its own: organization
+    /// admins and template admins (`organization-auditor` has no workspace read in Coder).
     pub fn workspace_read_orgs(&self) -> Vec<String> {
-        self.orgs_with(&[ORG_ADMIN, ORG_AUDITOR, ORG_TEMPLATE_ADMIN])
+        self.orgs_with(&[ORG_ADMIN, ORG_TEMPLATE_ADMIN])
     }
 
     /// Read one workspace of `owner_id` in `org`.
@@ -323,6 +325,17 @@ mod tests {
             subject(&[], &[("o", &[ORG_AUDITOR]), ("p", &[])]).audit_scope(),
             AuditScope::Orgs(vec!["o".into()])
         );
+    }
+
+    #[test]
+    fn workspace_reads_follow_coder_roles() {
+        assert!(subject(&[TEMPLATE_ADMIN], &[]).can_read_workspace("o", "x"));
+        assert!(!subject(&[AUDITOR], &[]).can_read_workspace("o", "x"));
+        assert!(!subject(&[USER_ADMIN], &[]).can_read_workspace("o", "x"));
+        assert!(!subject(&[], &[("o", &[ORG_AUDITOR])]).can_read_workspace("o", "x"));
+        assert!(subject(&[], &[("o", &[ORG_ADMIN])]).can_read_workspace("o", "x"));
+        assert!(subject(&[], &[("o", &[ORG_TEMPLATE_ADMIN])]).can_read_workspace("o", "x"));
+        assert!(subject(&[AUDITOR], &[]).can_read_workspace("o", "me"));
     }
 
     #[test]

@@ -120,9 +120,13 @@ fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
         Err(e) => return Err(e.into()),
     };
     if status == "suspended" {
-        return Err(ApiError::unauthorized(format!(
-            "User is not active (status = \"{status}\"). Contact an admin to reactivate your account."
-        )));
+        // Coder sends this text as the message itself, without the signed-out message.
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            format!(
+                "User is not active (status = \"{status}\"). Contact an admin to reactivate your account."
+            ),
+        ));
     }
     let mut org_roles = BTreeMap::new();
     let mut stmt = conn.prepare_cached(

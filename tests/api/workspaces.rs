@@ -245,11 +245,13 @@ fn permissions() {
     let (_, bob) = seed_default_member(&s, "bob", &[], &[], true);
     let (_, carol) = seed_default_member(&s, "carol", &[], &[], true);
     let (_, auditor) = seed_default_member(&s, "aud", &["auditor"], &[], true);
+    let (_, tadmin) = seed_default_member(&s, "tadmin", &["template-admin"], &[], true);
     let (_, orgadmin) = seed_default_member(&s, "orgadmin", &[], &["organization-admin"], true);
-    let (bob, carol, auditor, orgadmin) = (
+    let (bob, carol, auditor, tadmin, orgadmin) = (
         bob.expect("c"),
         carol.expect("c"),
         auditor.expect("c"),
+        tadmin.expect("c"),
         orgadmin.expect("c"),
     );
 
@@ -262,19 +264,25 @@ fn permissions() {
     .expect(404);
     // Org admins create for members.
     create_workspace(&orgadmin, "carol", "given", false);
-    // Reading: others' workspaces are invisible to members, visible to auditors.
+    // Reading: others' workspaces are invisible to members and to auditors (Coder's
+    // auditor role holds no workspace permission), visible to template admins.
     carol.get(&ws_path(&w)).expect(404);
-    auditor.get(&ws_path(&w)).expect(200);
+    auditor.get(&ws_path(&w)).expect(404);
+    tadmin.get(&ws_path(&w)).expect(200);
     assert_eq!(carol.get("/api/v2/workspaces").expect(200).body["count"], 1);
     assert_eq!(
         auditor.get("/api/v2/workspaces").expect(200).body["count"],
+        0
+    );
+    assert_eq!(
+        tadmin.get("/api/v2/workspaces").expect(200).body["count"],
         2
     );
     assert_eq!(
         orgadmin.get("/api/v2/workspaces").expect(200).body["count"],
         2
     );
-    // Builds: the owner and admins may; an auditor may read but not build.
+    // Builds: the owner and admins may; a template admin may read but not build.
     let id = w["id"].as_str().expect("id");
     carol
         .post(
@@ -282,7 +290,13 @@ fn permissions() {
             json!({"transition": "stop"}),
         )
         .expect(404);
-    let r = auditor
+    auditor
+        .post(
+            &format!("/api/v2/workspaces/{id}/builds"),
+            json!({"transition": "stop"}),
+        )
+        .expect(404);
+    let r = tadmin
         .post(
             &format!("/api/v2/workspaces/{id}/builds"),
             json!({"transition": "stop"}),

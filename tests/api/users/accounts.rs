@@ -86,7 +86,7 @@ fn profile_status_roles() {
     assert_eq!(r.body["status"], "suspended");
     let r = bob_c.get("/api/v2/users/me").expect(401);
     assert_eq!(
-        r.body["detail"],
+        r.body["message"],
         "User is not active (status = \"suspended\"). Contact an admin to reactivate your account."
     );
     let r = owner
