@@ -27,6 +27,9 @@ pub const CALLERS: [&str; 14] = [
 /// Number of callers with a valid session (the first columns of `CALLERS`).
 pub const ACTIVE: usize = 8;
 
+/// (username, site roles, memberships with their organization roles).
+type UserSpec<'a> = (&'static str, &'a [&'a str], Vec<(&'a str, &'a [&'a str])>);
+
 pub struct World {
     pub server: TestServer,
     pub owner: Client,
@@ -81,7 +84,7 @@ impl World {
         let owner_token = w.owner.token.clone().expect("owner token");
         w.tokens.insert("owner", owner_token);
         let (a, b) = (w.a.clone(), w.b.clone());
-        let specs: [(&'static str, &[&str], Vec<(&str, &[&str])>); 13] = [
+        let specs: [UserSpec; 13] = [
             ("auditor", &["auditor"], vec![(&a, &[])]),
             ("user-admin", &["user-admin"], vec![(&a, &[])]),
             ("template-admin", &["template-admin"], vec![(&a, &[])]),
