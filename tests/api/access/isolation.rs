@@ -288,4 +288,25 @@ fn isolation_between_organizations() {
         .get("/api/v2/users/member/keys/tokens")
         .expect(200);
     assert_eq!(tokens.body, json!([]), "{}", tokens.text);
+    // `include_all=true` lists only the tokens the caller may manage.
+    let other = w.id("a-other");
+    w.token_for(&other, "other-token");
+    let owners = |c: &Client| -> BTreeSet<String> {
+        let r = c
+            .get("/api/v2/users/me/keys/tokens?include_all=true")
+            .expect(200);
+        r.body
+            .as_array()
+            .expect("tokens")
+            .iter()
+            .map(|k| k["username"].as_str().expect("username").to_string())
+            .collect()
+    };
+    assert_eq!(owners(&member), BTreeSet::from(["member".to_string()]));
+    assert!(owners(&w.client("auditor")).is_empty());
+    assert!(owners(&w.client("org-admin-a")).is_empty());
+    assert!(
+        owners(&w.owner).contains("a-other"),
+        "the owner sees every token"
+    );
 }
