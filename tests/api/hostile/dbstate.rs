@@ -128,13 +128,18 @@ pub fn stores_verbatim(snap: &Snapshot, value: &str) -> bool {
         .any(|row| row.contains(value) || row.contains(json))
 }
 
+/// The first 300 characters of `s` for a failure message, control characters escaped.
 pub fn clip(s: &str) -> String {
-    if s.len() <= 300 {
-        return s.to_string();
+    let mut out = String::new();
+    for c in s.chars().take(300) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
-    let mut end = 300;
-    while !s.is_char_boundary(end) {
-        end -= 1;
+    if s.chars().nth(300).is_some() {
+        out.push_str(&format!("…({} bytes)", s.len()));
     }
-    format!("{}…({} bytes)", &s[..end], s.len())
+    out
 }

@@ -141,7 +141,12 @@ impl Fixture {
                 c.label,
                 if c.anonymous { ", anonymous" } else { "" }
             );
-            let resp = match raw::send(&self.addr, &req) {
+            let t0 = std::time::Instant::now();
+            let sent = raw::send(&self.addr, &req);
+            if std::env::var("HOSTILE_SLOW").is_ok() && t0.elapsed().as_millis() > 500 {
+                eprintln!("SLOW {:?} {who}", t0.elapsed());
+            }
+            let resp = match sent {
                 Ok(r) => r,
                 Err(e) => {
                     failures.push(format!("{who}: {e}"));
@@ -271,4 +276,38 @@ fn hostile_asset_paths() {
     )
     .expect("asset");
     assert_eq!(ok.status, 200);
+}
+
+/// Every path with each method it does not serve: a 4xx (Coder's shape under /api/v2), and
+/// nothing written.
+#[test]
+fn hostile_methods() {
+    let fx = Fixture::new();
+    let all = endpoints::all();
+    let mut cases = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for e in all.iter().filter(|e| seen.insert(e.path)) {
+        let served: Vec<&str> = all
+            .iter()
+            .filter(|o| o.path == e.path)
+            .map(|o| o.method)
+            .collect();
+        for m in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+            if served.contains(&m) || (m == "GET" && served.contains(&"HEAD")) {
+                continue;
+            }
+            cases.push(Case {
+                label: "method not served".into(),
+                method: m,
+                target: fx.fill(e.path).into_bytes(),
+                body: (m != "GET").then(|| b"{}".to_vec()),
+                chunked: false,
+                expect: Expect::Reject,
+                kind: e.kind,
+                verbatim: None,
+                anonymous: false,
+            });
+        }
+    }
+    assert_clean("methods", cases.len(), &fx.run(&cases));
 }

@@ -86,18 +86,22 @@ pub fn send(addr: &str, req: &RawReq) -> Result<RawResp, String> {
         }
     });
     let mut buf = Vec::new();
-    let read = read_response(&mut stream, &mut buf);
+    let read = read_response(&mut stream, &mut buf, req.method == "HEAD");
     let _ = stream.shutdown(std::net::Shutdown::Both);
     let _ = w.join();
     read?;
     parse(&buf, req.method == "HEAD")
 }
 
-/// Reads until EOF; a reset after a complete head is tolerated (the server may close while
-/// the client is still sending a body it refused).
-fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), String> {
+/// Reads until the answer is complete (by `Content-Length`, the last chunk, or EOF), as a real
+/// client does; a reset after a complete head is tolerated (the server may close while the
+/// client is still sending a body it refused).
+fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>, head_only: bool) -> Result<(), String> {
     let mut chunk = [0u8; 64 * 1024];
     loop {
+        if complete(buf, head_only) {
+            return Ok(());
+        }
         match stream.read(&mut chunk) {
             Ok(0) => return Ok(()),
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
@@ -120,6 +124,26 @@ fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), String
             Err(e) => return Err(format!("read: {e} after {} bytes", buf.len())),
         }
     }
+}
+
+/// Whether `buf` holds a whole response.
+fn complete(buf: &[u8], head_only: bool) -> bool {
+    let Some(end) = find(buf, b"\r\n\r\n") else {
+        return false;
+    };
+    if head_only {
+        return true;
+    }
+    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+    let body = &buf[end + 4..];
+    if let Some(len) = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return body.len() >= len;
+    }
+    head.contains("transfer-encoding: chunked") && body.ends_with(b"0\r\n\r\n")
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
