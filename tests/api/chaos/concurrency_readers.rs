@@ -104,6 +104,7 @@ impl Reader {
         let before = self.committed_ids();
         let mut walked: Vec<String> = Vec::new();
         let mut path = "/api/v2/audit?limit=100".to_string();
+        let mut cursor = String::new();
         loop {
             let Some(out) = self.get(&path) else { return };
             self.stats.walk_pages += 1;
@@ -112,7 +113,15 @@ impl Reader {
                 break;
             };
             walked.extend(page);
+            // A cursor that does not move would loop forever: fail instead of hanging.
+            if last == cursor || walked.len() > 10 * before.len() + 10_000 {
+                self.stats
+                    .failures
+                    .push(format!("after_id walk does not advance past {last}"));
+                break;
+            }
             path = format!("/api/v2/audit?limit=100&after_id={last}");
+            cursor = last;
         }
         self.stats.walks += 1;
         let seen: HashSet<&String> = walked.iter().collect();
