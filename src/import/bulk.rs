@@ -3,9 +3,10 @@
 //! The data goes into `PATH.tmp` with journaling and syncing off, secondary indexes of the
 //! big tables dropped; rows are produced on one thread (CSV parsing or generation) and
 //! inserted on another through a prepared statement, one transaction per batch. `finish`
-//! rebuilds the indexes, checks foreign keys, runs `ANALYZE` and renames the file into
-//! place. Dropping an unfinished `Target` deletes the temporary file, so a failed load never
-//! leaves a half-loaded database behind.
+//! rebuilds the indexes (SQLite's sorter in small, cache-sized runs), checks foreign keys, runs
+//! `ANALYZE` (approximate for `audit_logs`) and renames the file into place. Dropping an
+//! unfinished `Target` deletes the temporary file, so a failed load never leaves a half-loaded
+//! database behind.
 
 use super::insert::{insert_batch, insert_sql, CHUNK_ROWS};
 pub use super::progress::group;
@@ -17,6 +18,7 @@ use std::time::Instant;
 
 use super::batch::Batch;
 pub use super::batch::{Sink, V};
+use super::finalize;
 
 /// Tables whose secondary indexes are dropped for the load and rebuilt afterwards.
 const BIG_TABLES: &[&str] = &["audit_logs", "aibridge_interceptions", "workspace_builds"];
@@ -213,6 +215,12 @@ impl Target {
         let started = Instant::now();
         let indexes = self.dropped.iter().filter(|d| d.0 == "index").count();
         let bar = progress_bar("indexes", indexes as u64, false);
+        // CREATE INDEX sorts through SQLite's external sorter. Allowed temp files, it sorts runs
+        // of cache_size bytes and merges them: 4 MiB runs stay in the CPU cache (measured 9.6
+        // instead of 12.3 CPU-s for the ten audit indexes of 1M rows; temp_store = MEMORY sorts
+        // one 100 MB list). `threads = 2` cost 10-15 % more CPU without a shorter wall time here.
+        conn.execute_batch("PRAGMA temp_store = FILE; PRAGMA cache_size = -4096;")
+            .map_err(|e| format!("cannot configure the index build: {e}"))?;
         for (kind, name, sql) in &self.dropped {
             bar.set_message(name.clone());
             conn.execute_batch(sql)
@@ -228,10 +236,9 @@ impl Target {
             indexes,
             started.elapsed().as_secs_f64()
         );
-        check_foreign_keys(conn)?;
+        finalize::check_foreign_keys(conn)?;
         let t = Instant::now();
-        conn.execute_batch("ANALYZE;")
-            .map_err(|e| format!("ANALYZE failed: {e}"))?;
+        finalize::analyze(conn).map_err(|e| format!("ANALYZE failed: {e}"))?;
         eprintln!("  {:<24} {:>24.2} s", "analyze", t.elapsed().as_secs_f64());
         before_rename(conn)?;
         let conn = self.conn.take().expect("connection open until finish");
@@ -262,32 +269,4 @@ impl Drop for Target {
             remove_db_files(&self.tmp);
         }
     }
-}
-
-fn check_foreign_keys(conn: &Connection) -> Result<(), String> {
-    let mut stmt = conn
-        .prepare("PRAGMA foreign_key_check")
-        .map_err(|e| e.to_string())?;
-    let mut rows = stmt.query([]).map_err(|e| e.to_string())?;
-    let mut problems = Vec::new();
-    let mut n = 0u64;
-    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
-        n += 1;
-        if problems.len() < 5 {
-            let table: String = r.get(0).map_err(|e| e.to_string())?;
-            let rowid: Option<i64> = r.get(1).map_err(|e| e.to_string())?;
-            let parent: String = r.get(2).map_err(|e| e.to_string())?;
-            problems.push(format!(
-                "{table} row {} refers to a missing {parent}",
-                rowid.unwrap_or(0)
-            ));
-        }
-    }
-    if n > 0 {
-        return Err(format!(
-            "{n} rows refer to missing rows: {}",
-            problems.join("; ")
-        ));
-    }
-    Ok(())
 }

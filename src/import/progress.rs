@@ -30,3 +30,16 @@ pub fn group(n: u64) -> String {
     }
     out
 }
+
+/// CPU seconds (user + system, all threads) used by this process so far, from
+/// `/proc/self/stat` (0 where that is unavailable).
+pub fn cpu_secs() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the `(comm)`: state is the 1st, utime the 12th, stime the 13th.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
