@@ -93,6 +93,11 @@ pub struct ServerConfig {
     #[arg(long, env = "CODERLITE_AUDIT_WEBHOOK", hide_env_values = true)]
     pub audit_webhook: Option<String>,
 
+    /// PEM file of the CA certificates an `https://` webhook's certificate must chain to
+    /// (default: the built-in Mozilla roots).
+    #[arg(long, env = "CODERLITE_AUDIT_WEBHOOK_CA")]
+    pub audit_webhook_ca: Option<std::path::PathBuf>,
+
     /// Where an audit stream with no saved position starts: `oldest` kept row (default) or `now`.
     #[arg(long, env = "CODERLITE_AUDIT_STREAM_START", value_enum, default_value_t = StreamStart::Oldest)]
     pub audit_stream_start: StreamStart,
@@ -130,6 +135,7 @@ impl ServerConfig {
             ai_seat_limit: 0,
             audit_retention: Default::default(),
             audit_webhook: None,
+            audit_webhook_ca: None,
             audit_stream_start: StreamStart::Oldest,
             audit_log_stdout: false,
             backup_dir: None,

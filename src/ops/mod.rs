@@ -61,10 +61,8 @@ impl Runtime {
         let mut sinks: Vec<(Arc<stream::SinkStats>, Box<dyn stream::Sink>)> = Vec::new();
         if let Some(url) = cfg.audit_webhook.as_deref().filter(|u| !u.is_empty()) {
             stream::WebhookSink::check_url(url)?;
-            sinks.push((
-                Arc::new(stream::SinkStats::new("webhook")),
-                Box::new(stream::WebhookSink::new(url)),
-            ));
+            let sink = stream::WebhookSink::new(url, cfg.audit_webhook_ca.as_deref())?;
+            sinks.push((Arc::new(stream::SinkStats::new("webhook")), Box::new(sink)));
         }
         if cfg.audit_log_stdout {
             sinks.push((

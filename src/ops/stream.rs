@@ -11,6 +11,7 @@ use crate::db::{write_tx, Db};
 use crate::store::settings;
 use rusqlite::Connection;
 use std::io::Write;
+use std::path::Path;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,33 +36,57 @@ pub struct WebhookSink {
 }
 
 impl WebhookSink {
-    /// Refuses URLs this build cannot deliver to (it has no TLS), at start-up rather than by
-    /// failing every delivery forever.
+    /// Refuses what is not an `http://` or `https://` URL at start-up, rather than by failing
+    /// every delivery forever.
     pub fn check_url(url: &str) -> Result<(), String> {
         let lower = url.to_ascii_lowercase();
-        if lower.starts_with("https://") {
-            return Err("--audit-webhook: this build speaks plain HTTP only (no TLS); point it at a local forwarder or TLS proxy on http://, or use --audit-log-stdout with a log shipper".into());
-        }
-        if !lower.starts_with("http://") || url.len() <= "http://".len() {
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        if rest.is_none_or(str::is_empty) {
             return Err(format!(
-                "--audit-webhook: {} is not an http:// URL",
+                "--audit-webhook: {} is not an http:// or https:// URL",
                 crate::ops::config_file::redact_url(url)
             ));
         }
         Ok(())
     }
 
-    pub fn new(url: &str) -> Self {
-        WebhookSink {
-            agent: ureq::AgentBuilder::new()
-                .timeout_connect(Duration::from_secs(5))
-                .timeout(Duration::from_secs(15))
-                .redirects(0)
-                .user_agent(concat!("coderlite/", env!("CARGO_PKG_VERSION")))
-                .build(),
-            url: url.to_string(),
+    /// A sink posting to `url`. `https://` URLs are verified against the built-in Mozilla
+    /// roots, or only against the CA certificates of the PEM file `ca` when given.
+    pub fn new(url: &str, ca: Option<&Path>) -> Result<Self, String> {
+        let mut agent = ureq::AgentBuilder::new()
+            .timeout_connect(Duration::from_secs(5))
+            .timeout(Duration::from_secs(15))
+            .redirects(0)
+            .user_agent(concat!("coderlite/", env!("CARGO_PKG_VERSION")));
+        if let Some(ca) = ca {
+            agent = agent.tls_config(Arc::new(tls_trusting(ca)?));
         }
+        Ok(WebhookSink {
+            agent: agent.build(),
+            url: url.to_string(),
+        })
     }
+}
+
+/// A TLS client configuration that trusts exactly the CA certificates in the PEM file `ca`.
+fn tls_trusting(ca: &Path) -> Result<rustls::ClientConfig, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::CertificateDer;
+    let what = |e: &dyn std::fmt::Display| format!("--audit-webhook-ca {}: {e}", ca.display());
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(ca).map_err(|e| what(&e))? {
+        roots
+            .add(cert.map_err(|e| what(&e))?)
+            .map_err(|e| what(&e))?;
+    }
+    if roots.is_empty() {
+        return Err(what(&"no certificate in the file"));
+    }
+    Ok(rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 impl Sink for WebhookSink {

@@ -16,6 +16,7 @@ mod members;
 mod ops;
 mod orgs;
 mod pages;
+mod receiver;
 mod roles;
 mod secrets;
 mod ui;

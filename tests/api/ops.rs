@@ -1,6 +1,7 @@
 //! Operations: hash chain, retention, backup, streaming, metrics/health, configuration file.
 
 use crate::common::*;
+use crate::receiver::{Received, Receiver};
 use serde_json::json;
 
 fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
@@ -130,7 +131,7 @@ fn chain_rebuild_links_bulk_loaded_rows() {
 // Helpers for servers that restart on one database file, and a tiny webhook receiver.
 
 use coderlite::config::ServerConfig;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -190,90 +191,6 @@ fn bulk_rows(db: &Path, n: usize, age_micros: i64) {
     }
     coderlite::audit::chain::rebuild(&tx).expect("rebuild");
     tx.commit().expect("commit");
-}
-
-struct Received {
-    body: serde_json::Value,
-    seq: i64,
-    hash: String,
-}
-
-/// A minimal HTTP receiver on 127.0.0.1 that records POST bodies and answers 200.
-struct Receiver {
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Receiver {
-    fn start(port: u16, got: Arc<Mutex<Vec<Received>>>) -> (Receiver, u16) {
-        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind receiver");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop2 = stop.clone();
-        let thread = std::thread::spawn(move || {
-            while !stop2.load(Ordering::SeqCst) {
-                match listener.accept() {
-                    Ok((s, _)) => {
-                        let _ = s.set_nonblocking(false);
-                        if let Some(r) = read_request(&s) {
-                            got.lock().expect("lock").push(r);
-                        }
-                        let mut s = s;
-                        let _ = s.write_all(
-                            b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                        );
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                }
-            }
-        });
-        (
-            Receiver {
-                stop,
-                thread: Some(thread),
-            },
-            port,
-        )
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn read_request(s: &std::net::TcpStream) -> Option<Received> {
-    let mut r = BufReader::new(s);
-    let mut line = String::new();
-    r.read_line(&mut line).ok()?;
-    let (mut len, mut seq, mut hash) = (0usize, 0i64, String::new());
-    loop {
-        line.clear();
-        r.read_line(&mut line).ok()?;
-        let l = line.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        let (k, v) = l.split_once(':')?;
-        match k.to_ascii_lowercase().as_str() {
-            "content-length" => len = v.trim().parse().ok()?,
-            "x-coderlite-audit-seq" => seq = v.trim().parse().ok()?,
-            "x-coderlite-audit-hash" => hash = v.trim().to_string(),
-            _ => {}
-        }
-    }
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).ok()?;
-    Some(Received {
-        body: serde_json::from_slice(&body).ok()?,
-        seq,
-        hash,
-    })
 }
 
 fn audit_ids(db: &Path) -> Vec<String> {
@@ -878,9 +795,23 @@ ai_seat_limit = 9
 #[test]
 fn webhook_urls_are_checked_at_start() {
     let (_dir, db) = fresh_db();
-    for bad in ["https://siem.example.com/in", "siem.example.com", "http://"] {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let not_pem = dir.path().join("not.pem");
+    std::fs::write(&not_pem, "no certificates here\n").expect("write");
+    let cases = [
+        ("siem.example.com", None),
+        ("http://", None),
+        ("ftp://siem.example.com/in", None),
+        (
+            "https://siem.example.com/in",
+            Some(dir.path().join("missing.pem")),
+        ),
+        ("https://siem.example.com/in", Some(not_pem)),
+    ];
+    for (bad, ca) in cases {
         let mut config = ServerConfig::for_db(&db);
         config.audit_webhook = Some(bad.into());
+        config.audit_webhook_ca = ca;
         let state = coderlite::build_state(config).expect("state");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let e = actix_web::rt::System::new()
@@ -908,4 +839,70 @@ fn a_new_stream_can_start_now() {
     assert_eq!(cursor, 4);
     let m = srv.client().get("/metrics").expect(200).text;
     assert!(m.contains("coderlite_audit_stream_backlog_rows{sink=\"webhook\"} 0"));
+}
+
+#[test]
+fn webhook_over_tls_trusts_only_its_ca() {
+    let key = rcgen::generate_simple_self_signed(vec!["localhost".into()]).expect("cert");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = dir.path().join("siem-ca.pem");
+    std::fs::write(&ca, key.cert.pem()).expect("write ca");
+    let tls = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![key.cert.der().clone()],
+            rustls_pki_types::PrivateKeyDer::Pkcs8(key.key_pair.serialize_der().into()),
+        )
+        .expect("tls config");
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let (_receiver, port) = Receiver::start_tls(0, got.clone(), Some(Arc::new(tls)));
+    let hook = format!("https://localhost:{port}/audit");
+    let delivered = || -> Vec<String> {
+        got.lock()
+            .expect("lock")
+            .iter()
+            .map(|r| r.body["id"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+
+    // Trusting the built-in roots only, the self-signed receiver is refused: nothing is
+    // delivered, the failures show in /metrics, and the rows wait in the backlog.
+    let (_d1, db1) = fresh_db();
+    let srv = start_on(&db1, |c| c.audit_webhook = Some(hook.clone()));
+    srv.client()
+        .post(
+            "/api/v2/users/first",
+            json!({"email": OWNER_EMAIL, "username": OWNER_USERNAME, "password": PASSWORD}),
+        )
+        .expect(201);
+    wait_for("a refused delivery", || {
+        let m = srv.client().get("/metrics").expect(200).text;
+        m.lines().any(|l| {
+            l.starts_with("coderlite_audit_stream_failures_total{sink=\"webhook\"}")
+                && !l.ends_with(" 0")
+        })
+    });
+    assert!(delivered().is_empty());
+    drop(srv);
+
+    // With --audit-webhook-ca naming the receiver's CA, every row arrives over TLS.
+    let (_d2, db2) = fresh_db();
+    let srv = start_on(&db2, |c| {
+        c.audit_webhook = Some(hook.clone());
+        c.audit_webhook_ca = Some(ca.clone());
+    });
+    srv.client()
+        .post(
+            "/api/v2/users/first",
+            json!({"email": OWNER_EMAIL, "username": OWNER_USERNAME, "password": PASSWORD}),
+        )
+        .expect(201);
+    login_fail(&srv.url, 2);
+    wait_for("rows over TLS", || {
+        let ids = audit_ids(&db2);
+        ids.len() == 3 && delivered() == ids
+    });
+    let g = got.lock().expect("lock");
+    assert_eq!(g[0].body["resource_target"], OWNER_USERNAME);
+    assert_eq!(g[0].hash.len(), 64);
 }
