@@ -2,7 +2,7 @@
 //! `date_to` search keys (Coder echoes the Go error in its validation detail).
 
 /// Go's `time.quote`: ASCII printable kept, `"` and `\` escaped, other bytes as `\xNN`.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for ch in s.chars() {

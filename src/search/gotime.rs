@@ -1,10 +1,18 @@
 //! Go's `time.Parse(time.RFC3339Nano, s)` for search terms, with Go's error texts, so that
 //! Coder's `Time3339Nano` validation details read the same.
 
+use super::godate::quote;
+
 const LAYOUT: &str = "2006-01-02T15:04:05.999999999Z07:00";
 
 fn cannot_parse(value: &str, rest: &str, elem: &str) -> String {
-    format!("parsing time {value:?} as {LAYOUT:?}: cannot parse {rest:?} as {elem:?}")
+    format!(
+        "parsing time {} as {}: cannot parse {} as {}",
+        quote(value),
+        quote(LAYOUT),
+        quote(rest),
+        quote(elem)
+    )
 }
 
 /// Go's `getnum`: one or two digits (exactly two when `fixed`).
@@ -33,7 +41,7 @@ fn days_in(month: i64, year: i64) -> i64 {
 
 /// Parses RFC 3339 with optional fraction; returns Unix microseconds (UTC).
 pub fn parse_rfc3339_nano(value: &str) -> Result<i64, String> {
-    let range = |what: &str| format!("parsing time {value:?}: {what} out of range");
+    let range = |what: &str| format!("parsing time {}: {what} out of range", quote(value));
     let mut rest = value;
     // Year: four digits.
     if rest.len() < 4 || !rest.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
@@ -108,7 +116,11 @@ pub fn parse_rfc3339_nano(value: &str) -> Result<i64, String> {
         sign * (h * 3600 + m * 60)
     };
     if !rest.is_empty() {
-        return Err(format!("parsing time {value:?}: extra text: {rest:?}"));
+        return Err(format!(
+            "parsing time {}: extra text: {}",
+            quote(value),
+            quote(rest)
+        ));
     }
     let [month, day, hour, minute, second] = fields;
     if day > days_in(month, year) {
@@ -155,7 +167,8 @@ mod tests {
         // Found by proptest: a multi-byte character in the offset panicked (a 500).
         assert_eq!(
             parse_rfc3339_nano("2024-01-02T03:04:05+00:0\u{c9}").unwrap_err(),
-            "parsing time \"2024-01-02T03:04:05+00:0\u{c9}\" as \"2006-01-02T15:04:05.999999999Z07:00\": cannot parse \"+00:0\u{c9}\" as \"Z07:00\""
+            // Go's time.quote writes non-ASCII bytes as \xNN.
+            "parsing time \"2024-01-02T03:04:05+00:0\\xc3\\x89\" as \"2006-01-02T15:04:05.999999999Z07:00\": cannot parse \"+00:0\\xc3\\x89\" as \"Z07:00\""
         );
         assert!(parse_rfc3339_nano("2024-02-30T00:00:00Z")
             .unwrap_err()
