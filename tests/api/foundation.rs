@@ -115,8 +115,9 @@ fn session_cookie_flags() {
         .expect(201);
     let cookie = r.header("set-cookie").unwrap_or("").to_string();
     assert!(cookie.starts_with("coder_session_token="), "{cookie}");
-    assert!(cookie.contains("HttpOnly"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(flag), "missing {flag}: {cookie}");
+    }
     assert!(!cookie.contains("Secure"), "{cookie}");
     // The token works as a cookie too.
     let token = r.body["session_token"].as_str().unwrap_or("").to_string();
@@ -158,5 +159,12 @@ fn session_cookie_flags() {
         ],
     );
     assert_eq!(r.status, 200, "{}", r.text);
-    assert!(r.header("set-cookie").unwrap_or("").contains("Secure"));
+    let cleared = r.header("set-cookie").unwrap_or("").to_string();
+    for flag in ["HttpOnly", "SameSite=Lax", "Secure", "Max-Age=0"] {
+        assert!(cleared.contains(flag), "missing {flag}: {cleared}");
+    }
+    // The signed-out token is gone.
+    s.client()
+        .get(&format!("/api/v2/users/me?coder_session_token={token}"))
+        .expect(401);
 }
