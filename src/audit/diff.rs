@@ -27,7 +27,9 @@ pub fn compute(old: &Value, new: &Value, fields: &Fields) -> Map<String, Value> 
     let get = |v: &Value, k: &str| v.get(k).cloned().unwrap_or(Value::Null);
     for &k in fields.track {
         let (o, n) = (get(old, k), get(new, k));
-        if o != n {
+        // Go compares typed values: "did not exist" (null) and an empty value are the same
+        // zero value, so a created or deleted resource lists only its non-empty fields.
+        if o != n && !(is_zero(&o) && is_zero(&n)) {
             let mut entry = Map::new();
             if !is_zero(&o) {
                 entry.insert("old".into(), o);
@@ -40,7 +42,8 @@ pub fn compute(old: &Value, new: &Value, fields: &Fields) -> Map<String, Value> 
         }
     }
     for &k in fields.secret {
-        if get(old, k) != get(new, k) {
+        let (o, n) = (get(old, k), get(new, k));
+        if o != n && !(is_zero(&o) && is_zero(&n)) {
             out.insert(k.to_string(), json!({"secret": true}));
         }
     }
@@ -67,5 +70,17 @@ mod tests {
             Value::Object(d),
             json!({"name": {"old": "a", "new": "b", "secret": false}, "hashed_password": {"secret": true}})
         );
+    }
+
+    #[test]
+    fn creation_lists_only_non_empty_fields() {
+        let new = json!({"name": "", "status": "active", "hashed_password": "x"});
+        let d = compute(&Value::Null, &new, &F);
+        assert_eq!(
+            Value::Object(d),
+            json!({"status": {"new": "active", "secret": false}, "hashed_password": {"secret": true}})
+        );
+        let d = compute(&json!({"name": null}), &json!({"name": ""}), &F);
+        assert!(d.is_empty(), "{d:?}");
     }
 }
