@@ -3,17 +3,6 @@
 //! with validations, never a panic; values only in bound parameters; the SQL runs.
 #![no_main]
 
-use coderlite::search::check::Harness;
-use libfuzzer_sys::fuzz_target;
+use coderlite::search::check::{fuzz_one, Harness};
 
-thread_local! {
-    static HARNESS: Harness = Harness::new();
-}
-
-fuzz_target!(|data: &[u8]| {
-    if let Ok(input) = std::str::from_utf8(data) {
-        HARNESS.with(|h| {
-            h.workspaces(input);
-        });
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_one(data, Harness::workspaces));

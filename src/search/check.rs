@@ -105,6 +105,19 @@ fn ok<T>(what: &str, r: rusqlite::Result<T>) -> T {
     r.unwrap_or_else(|e| panic!("{what}: SQL error (a 500): {e}"))
 }
 
+/// One fuzz input: when it is UTF-8, runs `check` on this thread's harness (built once).
+/// Every cargo-fuzz target is `fuzz_target!(|d: &[u8]| fuzz_one(d, Harness::<parser>))`.
+pub fn fuzz_one(data: &[u8], check: fn(&Harness, &str) -> Outcome) {
+    thread_local! {
+        static HARNESS: Harness = Harness::new();
+    }
+    if let Ok(input) = std::str::from_utf8(data) {
+        HARNESS.with(|h| {
+            check(h, input);
+        });
+    }
+}
+
 impl Default for Harness {
     fn default() -> Self {
         Self::new()
