@@ -11,6 +11,7 @@
 //! Both share the small transport below: it never panics on a dead server (the crash test
 //! kills it on purpose) and sends a fresh request id with every write.
 
+mod busy;
 mod concurrency;
 mod concurrency_readers;
 mod concurrency_writer;
