@@ -95,18 +95,11 @@ async fn list(
             } else {
                 Some(caller.user_id().to_string())
             };
-            let filter = Filter {
-                initiator_id: match &query.initiator {
-                    Some(v) => Some(resolve_initiator(conn, &caller, v)?),
-                    None => None,
-                },
-                visible_to: visible_to.clone(),
-                provider: query.provider,
-                model: query.model,
-                client: query.client,
-                started_after: query.started_after,
-                started_before: query.started_before,
+            let initiator_id = match &query.initiator {
+                Some(v) => Some(resolve_initiator(conn, &caller, v)?),
+                None => None,
             };
+            let filter = Filter::from_query(query, initiator_id, visible_to.clone());
             if let Some(a) = &page.after_id {
                 if !store::interceptions::exists(conn, a, visible_to.as_deref())? {
                     return Err(ApiError::bad_request("Invalid pagination cursor.").detail(

@@ -194,21 +194,10 @@ async fn list(
                     orgs: s.workspace_read_orgs(),
                 }
             };
-            let mut filter = ListFilter {
-                name_contains: query.name,
-                deleted: query.deleted,
-                has_ai_task: query.has_ai_task,
-                ids: query.ids,
-                ..Default::default()
-            };
-            match query.owner.as_deref() {
-                None => {}
-                Some("me") => filter.owner_id = Some(s.user_id.clone()),
-                Some(o) => match store::users::resolve_id(conn, o)? {
-                    Some(id) => filter.owner_id = Some(id),
-                    None => filter.owner_missing = true,
-                },
-            }
+            let filter = ListFilter::from_query(query, |owner| match owner {
+                "me" => Ok(Some(s.user_id.clone())),
+                other => store::users::resolve_id(conn, other),
+            })?;
             let (workspaces, count) =
                 store::workspaces::list(conn, &scope, &filter, page.limit, page.offset)?;
             Ok(crate::model::workspace::WorkspacesResponse { workspaces, count })

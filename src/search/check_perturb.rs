@@ -118,15 +118,7 @@ pub fn page(p: &Pagination) -> Pagination {
 
 /// The handler's filter for a parsed query, the initiator resolved to itself.
 pub fn interception_filter(q: &InterceptionQuery, visible_to: Option<String>) -> Filter {
-    Filter {
-        initiator_id: q.initiator.clone(),
-        visible_to,
-        provider: q.provider.clone(),
-        model: q.model.clone(),
-        client: q.client.clone(),
-        started_after: q.started_after,
-        started_before: q.started_before,
-    }
+    Filter::from_query(q.clone(), q.initiator.clone(), visible_to)
 }
 
 pub fn interceptions(f: &Filter) -> Filter {
@@ -144,16 +136,13 @@ pub fn interceptions(f: &Filter) -> Filter {
 /// The handler's filter for a parsed query: `me` is the caller, another owner name is taken
 /// as resolved to itself.
 pub fn workspace_filter(q: &WorkspaceQuery, caller: &str) -> ListFilter {
-    ListFilter {
-        owner_id: q
-            .owner
-            .as_deref()
-            .map(|o| if o == "me" { caller } else { o }.to_string()),
-        owner_missing: false,
-        name_contains: q.name.clone(),
-        deleted: q.deleted,
-        has_ai_task: q.has_ai_task,
-        ids: q.ids.clone(),
+    let resolved = ListFilter::from_query(q.clone(), |owner| {
+        let id = if owner == "me" { caller } else { owner };
+        Ok::<_, std::convert::Infallible>(Some(id.to_string()))
+    });
+    match resolved {
+        Ok(f) => f,
+        Err(never) => match never {},
     }
 }
 

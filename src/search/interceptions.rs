@@ -6,7 +6,7 @@
 use super::{terms, QueryParams};
 use crate::error::Validation;
 
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InterceptionQuery {
     pub initiator: Option<String>,
     pub provider: Option<String>,

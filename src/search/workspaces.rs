@@ -6,7 +6,7 @@
 use super::{terms, QueryParams};
 use crate::error::Validation;
 
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkspaceQuery {
     pub owner: Option<String>,
     pub name: Option<String>,

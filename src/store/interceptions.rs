@@ -63,6 +63,26 @@ pub struct Filter {
     pub started_before: Option<i64>,
 }
 
+impl Filter {
+    /// The filter of a parsed `q`, with its `initiator:` already resolved to a user id and the
+    /// caller's permission restriction.
+    pub fn from_query(
+        q: crate::search::interceptions::InterceptionQuery,
+        initiator_id: Option<String>,
+        visible_to: Option<String>,
+    ) -> Filter {
+        Filter {
+            initiator_id,
+            visible_to,
+            provider: q.provider,
+            model: q.model,
+            client: q.client,
+            started_after: q.started_after,
+            started_before: q.started_before,
+        }
+    }
+}
+
 /// The WHERE clause (no `WHERE`) of `count`/`list`; only values travel as parameters.
 pub fn where_sql(f: &Filter, p: &mut Params) -> String {
     let mut w = vec!["1 = 1".to_string()];

@@ -112,6 +112,30 @@ pub struct ListFilter {
     pub ids: Vec<String>,
 }
 
+impl ListFilter {
+    /// The filter of a parsed `q`; `resolve_owner` maps its `owner:` value (`me`, a username
+    /// or an id) to a user id, `None` when there is no such user (then nothing matches).
+    pub fn from_query<E>(
+        q: crate::search::workspaces::WorkspaceQuery,
+        resolve_owner: impl FnOnce(&str) -> Result<Option<String>, E>,
+    ) -> Result<ListFilter, E> {
+        let mut f = ListFilter {
+            name_contains: q.name,
+            deleted: q.deleted,
+            has_ai_task: q.has_ai_task,
+            ids: q.ids,
+            ..Default::default()
+        };
+        if let Some(owner) = q.owner.as_deref() {
+            match resolve_owner(owner)? {
+                Some(id) => f.owner_id = Some(id),
+                None => f.owner_missing = true,
+            }
+        }
+        Ok(f)
+    }
+}
+
 /// The WHERE clause (no `WHERE`) of `list`; only values travel as parameters.
 pub fn where_sql(scope: &ReadScope, f: &ListFilter, p: &mut Params) -> String {
     let mut w = vec![format!("w.deleted = {}", p.push(f.deleted))];
