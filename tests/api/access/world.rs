@@ -57,10 +57,7 @@ impl World {
         });
         let owner = server.owner();
         let me = owner.get("/api/v2/users/me").expect(200).body;
-        let a = owner.get("/api/v2/organizations/default").expect(200).body["id"]
-            .as_str()
-            .expect("id")
-            .to_string();
+        let a = default_org_id(&server);
         let b_name = "org-b".to_string();
         let b = owner
             .post("/api/v2/organizations", json!({"name": b_name}))

@@ -11,7 +11,7 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 fn export_matches_the_api() {
     let s = TestServer::start();
     let owner = s.owner();
-    let org = default_org(&s);
+    let org = default_org_id(&s);
     // More than one export chunk (1000 rows), with awkward characters.
     let tx_db = s.sqlite();
     tx_db.execute_batch("BEGIN").expect("begin");

@@ -47,16 +47,6 @@ fn ids(r: &Resp) -> Vec<String> {
         .collect()
 }
 
-fn default_org(s: &TestServer) -> String {
-    s.sqlite()
-        .query_row(
-            "SELECT id FROM organizations WHERE is_default = 1",
-            [],
-            |r| r.get(0),
-        )
-        .expect("default org")
-}
-
 fn new_org(s: &TestServer, name: &str) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     s.sqlite()

@@ -21,7 +21,7 @@ fn rows_added(owner: &Client, expected: usize, op: impl FnOnce()) -> Vec<Value> 
 fn every_mutation_writes_exactly_its_rows() {
     let s = TestServer::start();
     let owner = s.owner();
-    let org = default_org(&s);
+    let org = default_org_id(&s);
 
     // users: create, profile, suspend, roles, delete.
     let mut uid = String::new();

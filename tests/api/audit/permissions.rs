@@ -4,7 +4,7 @@ use super::*;
 fn permissions_per_role() {
     let s = TestServer::start();
     let owner = s.owner();
-    let org = default_org(&s);
+    let org = default_org_id(&s);
     let acme = new_org(&s, "acme");
     let (_, auditor) = seed_user(&s, "aud", &["auditor"], &[(&org, &[])]);
     let (_, org_auditor) = seed_user(

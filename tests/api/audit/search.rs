@@ -4,7 +4,7 @@ use super::*;
 fn every_q_key_filters_and_combines() {
     let s = TestServer::start();
     let owner = s.owner();
-    let org = default_org(&s);
+    let org = default_org_id(&s);
     let acme = new_org(&s, "acme");
     let (bob, _) = seed_user(&s, "bob", &[], &[(&org, &[])]);
     s.sqlite()

@@ -4,7 +4,7 @@ use super::*;
 fn rows_are_built_like_coder() {
     let s = TestServer::start();
     let owner = s.owner();
-    let org = default_org(&s);
+    let org = default_org_id(&s);
     let (amy, _) = seed_user(&s, "amy", &[], &[(&org, &[])]);
     let db = s.sqlite();
     let ws = uuid::Uuid::new_v4().to_string();

@@ -4,7 +4,7 @@ use super::*;
 fn testgenerate_inserts_one_row() {
     let s = TestServer::start();
     let owner = s.owner();
-    let org = default_org(&s);
+    let org = default_org_id(&s);
     let rid = uuid::Uuid::new_v4().to_string();
     let req = uuid::Uuid::new_v4().to_string();
     let r = owner.post(

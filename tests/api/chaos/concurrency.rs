@@ -6,7 +6,7 @@
 use super::concurrency_readers::{run_reader, ReaderStats};
 use super::concurrency_writer::{run_writer, Owned, WriterLog};
 use super::{assert_chain_and_counts, audit_by_request, max_seq};
-use crate::common::{Client, TestServer, PASSWORD};
+use crate::common::{default_org_id, Client, TestServer, PASSWORD};
 use serde_json::json;
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
@@ -150,10 +150,7 @@ fn concurrent_writers_and_readers_keep_every_write_and_one_audit_row_each() {
     let started = Instant::now();
     let server = TestServer::start_with(|c| c.workers = Some(4));
     let owner = server.owner();
-    let default_org = owner.get("/api/v2/organizations/default").expect(200).body["id"]
-        .as_str()
-        .expect("org id")
-        .to_string();
+    let default_org = default_org_id(&server);
     let org = owner
         .post("/api/v2/organizations", json!({"name": "chaos"}))
         .expect(201)
