@@ -131,7 +131,7 @@ CREATE INDEX aibridge_interceptions_started ON aibridge_interceptions (started_a
 
 CREATE TABLE audit_logs (
     seq               INTEGER PRIMARY KEY,                   -- insertion order; the hash chain follows it
-    id                TEXT NOT NULL UNIQUE,
+    id                TEXT NOT NULL,                         -- unique: audit_logs_id below
     time              INTEGER NOT NULL,
     user_id           TEXT NOT NULL,                         -- no FK: rows outlive users; nil UUID = system
     organization_id   TEXT NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000',
@@ -152,16 +152,21 @@ CREATE TABLE audit_logs (
     prev_hash         TEXT,                                  -- tamper-evidence chain (hex SHA-256)
     hash              TEXT
 );
-CREATE INDEX audit_logs_time ON audit_logs (time, id);
-CREATE INDEX audit_logs_user_time ON audit_logs (user_id, time, id);
-CREATE INDEX audit_logs_type_action_time ON audit_logs (resource_type, action, time, id);
-CREATE INDEX audit_logs_action_time ON audit_logs (action, time, id);
-CREATE INDEX audit_logs_org_time ON audit_logs (organization_id, time, id);
-CREATE INDEX audit_logs_type_time ON audit_logs (resource_type, time, id);
-CREATE INDEX audit_logs_resource_id ON audit_logs (resource_id, time, id);
-CREATE INDEX audit_logs_request_id ON audit_logs (request_id, time, id);
-CREATE INDEX audit_logs_target_time ON audit_logs (resource_target COLLATE NOCASE, time, id);
-CREATE INDEX audit_logs_build_reason_time ON audit_logs (build_reason, time, id) WHERE build_reason IS NOT NULL;
+-- Pages come in `time DESC, seq DESC` order. Every filter index is `(column, time)`: SQLite
+-- appends the rowid (`seq`), so its entries are in page order and a page or OFFSET walks
+-- index entries only. The unique index on `id` is a named index, not a column constraint,
+-- so bulk loads can drop it and build it once after the rows are in.
+CREATE UNIQUE INDEX audit_logs_id ON audit_logs (id);
+CREATE INDEX audit_logs_time ON audit_logs (time);
+CREATE INDEX audit_logs_user_time ON audit_logs (user_id, time);
+CREATE INDEX audit_logs_type_action_time ON audit_logs (resource_type, action, time);
+CREATE INDEX audit_logs_action_time ON audit_logs (action, time);
+CREATE INDEX audit_logs_org_time ON audit_logs (organization_id, time);
+CREATE INDEX audit_logs_type_time ON audit_logs (resource_type, time);
+CREATE INDEX audit_logs_resource_id ON audit_logs (resource_id, time);
+CREATE INDEX audit_logs_request_id ON audit_logs (request_id, time);
+CREATE INDEX audit_logs_target_time ON audit_logs (resource_target COLLATE NOCASE, time);
+CREATE INDEX audit_logs_build_reason_time ON audit_logs (build_reason, time) WHERE build_reason IS NOT NULL;
 
 -- Exact counts for `GET /audit` without walking up to a million index entries: rows per
 -- (organization, resource type, action, build reason), all time and per UTC day (day =

@@ -5,12 +5,13 @@ use rusqlite::Connection;
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Bump with every schema change and add a step to `MIGRATIONS`.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Steps from version N-1 to N (index 0 = from 1 to 2).
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_audit_counts.sql"),
     include_str!("../../migrations/0003_user_list_indexes.sql"),
+    include_str!("../../migrations/0004_audit_index_shapes.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {
@@ -42,6 +43,8 @@ pub fn migrate(conn: &mut Connection) -> Result<(), String> {
         tx.execute_batch(SCHEMA)
             .map_err(|e| format!("cannot apply schema: {e}"))?;
     } else {
+        // Some steps rebuild a table (version 4: `audit_logs`, ~20 s per million rows).
+        log::info!("upgrading the database schema from version {version} to {SCHEMA_VERSION}");
         for (i, step) in MIGRATIONS.iter().enumerate().skip((version - 1) as usize) {
             tx.execute_batch(step)
                 .map_err(|e| format!("migration to version {} failed: {e}", i + 2))?;
@@ -51,5 +54,12 @@ pub fn migrate(conn: &mut Connection) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     tx.commit()
         .map_err(|e| format!("cannot commit schema: {e}"))?;
+    if version > 0 {
+        log::info!("database schema upgraded to version {SCHEMA_VERSION}");
+    }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "migrate_tests.rs"]
+mod tests;

@@ -150,6 +150,9 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
     let mut prev = crate::audit::chain::head_hash(target.conn())
         .map_err(|e| format!("cannot read the audit chain: {e}"))?;
     let mut counts = audit_counts::AuditCounts::default();
+    // The unique index on `id` is built after the load (sorting beats a million random
+    // inserts), so a repeated id is caught here, where its line is known.
+    let mut ids = std::collections::HashSet::<u128>::new();
     let audit_rows = load_csv(
         &target,
         dir,
@@ -157,6 +160,13 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
         tables::AUDIT_LOGS,
         &["build_reason", "prev_hash", "hash"],
         |row| {
+            let id = row.get_text(tables::AUDIT_ID);
+            let key = uuid::Uuid::parse_str(id).map_err(|e| format!("id: {e}"))?;
+            if !ids.insert(key.as_u128()) {
+                return Err(format!(
+                    "UNIQUE constraint failed: audit_logs.id ({id} is on an earlier line too)"
+                ));
+            }
             let (rt, action) = (
                 row.get_text(tables::AUDIT_RESOURCE_TYPE),
                 row.get_text(tables::AUDIT_ACTION),

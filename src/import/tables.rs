@@ -104,6 +104,7 @@ pub const AUDIT_LOGS: &[Col] = &[
     col("request_id", Uuid, Str(NIL_UUID)),
     col("resource_icon", Text, Str("")),
 ];
+pub const AUDIT_ID: usize = 0;
 pub const AUDIT_TIME: usize = 1;
 pub const AUDIT_ORG: usize = 3;
 pub const AUDIT_RESOURCE_TYPE: usize = 6;

@@ -7,6 +7,9 @@ use serde_json::Value;
 /// `codersdk.AuditLog`, fields in Coder's order.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditLog {
+    /// Insertion order: breaks ties in `time` for pages and cursors. Not part of the API.
+    #[serde(skip)]
+    pub seq: i64,
     pub id: String,
     pub request_id: String,
     #[serde(serialize_with = "crate::timefmt::ser")]

@@ -175,7 +175,7 @@ impl Harness {
             PageSpec {
                 after: Some(Cursor {
                     time: 5,
-                    id: AFTER.into(),
+                    seq: 7,
                 }),
                 limit: 7,
                 offset: 6000,

@@ -3,7 +3,7 @@
 //!
 //! Plan shape (SQLite keeps unused LEFT JOINs, so nothing is joined that a filter does not
 //! need): the inner query picks the page's `seq`s from `audit_logs` alone, in
-//! `time DESC, id DESC` order, through one of the `(column, time, id)` indexes — covering, so
+//! `time DESC, seq DESC` order, through one of the `(column, time)` indexes (plus the rowid) — covering, so
 //! OFFSET skips index entries without touching the table. Only the final page is then joined
 //! to its row, user, organization, AI-seat EXISTS and the `is_deleted`/link look-ups.
 
@@ -22,7 +22,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 /// `is_deleted` and link owner.
 pub fn page_sql(f: &AuditFilter, scope: &AuditScope, pg: &PageSpec) -> Option<(String, Params)> {
     let (inner, p) = page_ids_sql(f, scope, pg)?;
-    Some((rows_sql(&inner, "a.time DESC, a.id DESC"), p))
+    Some((rows_sql(&inner, "a.time DESC, a.seq DESC"), p))
 }
 
 /// Every column `row_to_log` reads, for the rows whose `seq` the `inner` query yields, in
@@ -103,6 +103,7 @@ fn row_to_log(r: &Row) -> rusqlite::Result<AuditLog> {
         &fields,
     );
     Ok(AuditLog {
+        seq: r.get(32)?,
         id: r.get(0)?,
         request_id: r.get(1)?,
         time: r.get(2)?,
@@ -205,17 +206,17 @@ pub fn count(
 
 /// The cursor of a row the caller may see, by id.
 pub fn cursor(conn: &Connection, id: &str, scope: &AuditScope) -> rusqlite::Result<Option<Cursor>> {
-    let row: Option<(i64, String, String)> = conn
-        .prepare_cached("SELECT time, id, organization_id FROM audit_logs WHERE id = ?1")?
+    let row: Option<(i64, i64, String)> = conn
+        .prepare_cached("SELECT time, seq, organization_id FROM audit_logs WHERE id = ?1")?
         .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    Ok(row.and_then(|(time, id, org)| {
+    Ok(row.and_then(|(time, seq, org)| {
         let visible = match scope {
             AuditScope::All => true,
             AuditScope::Orgs(orgs) => orgs.contains(&org),
             AuditScope::None => false,
         };
-        visible.then_some(Cursor { time, id })
+        visible.then_some(Cursor { time, seq })
     }))
 }
 

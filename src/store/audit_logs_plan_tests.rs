@@ -280,10 +280,7 @@ fn no_full_scans() {
 }
 
 fn no_full_scans_on(c: &Connection) {
-    let cursor = Cursor {
-        time: 5,
-        id: "x".into(),
-    };
+    let cursor = Cursor { time: 5, seq: 7 };
     let one = AuditScope::Orgs(vec!["o1".into()]);
     let two = AuditScope::Orgs(vec!["o1".into(), "o2".into()]);
     let unfiltered = AuditFilter::default();
@@ -335,7 +332,7 @@ fn no_full_scans_on(c: &Connection) {
     }
 }
 
-/// The pages that must not sort: the driving index delivers `time DESC, id DESC` itself.
+/// The pages that must not sort: the driving index delivers `time DESC, seq DESC` itself.
 #[test]
 fn ordered_without_sorting() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -16,11 +16,12 @@ pub struct PageSpec {
     pub sort_ok: bool,
 }
 
-/// A position in `time DESC, id DESC` order: rows strictly after it come next.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A position in `time DESC, seq DESC` order (`seq`: insertion order, which breaks ties
+/// between rows of the same microsecond): rows strictly after it come next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
     pub time: i64,
-    pub id: String,
+    pub seq: i64,
 }
 
 /// Rows at or below which a multi-organization page may sort its rows instead of walking
@@ -30,7 +31,7 @@ pub const SORT_LIMIT: i64 = 20_000;
 /// The index that drives a query, named with `INDEXED BY` so the plan does not depend on
 /// statistics (with ANALYZE data SQLite may prefer, e.g., a skip-scan of
 /// `(resource_type, action, ...)` plus a sort of every login for `action:login`). Every index
-/// is `(column, time, id)`, so the rows come out already in page order. Most selective first.
+/// is `(column, time)` plus the rowid `seq`, so the rows come out already in page order. Most selective first.
 /// `sort_ok`: the caller accepts sorting the matches (a count, or a page whose count is
 /// small); only a scope of several organizations without another driving filter cares.
 pub fn choose_index(f: &AuditFilter, scope: &AuditScope, sort_ok: bool) -> &'static str {
@@ -127,8 +128,8 @@ fn where_terms(
     }
     if let Some(c) = after {
         let t = p.push(c.time);
-        let id = p.push(c.id.clone());
-        w.push(format!("(al.time, al.id) < ({t}, {id})"));
+        let seq = p.push(c.seq);
+        w.push(format!("(al.time, al.seq) < ({t}, {seq})"));
     }
     Some(w)
 }
@@ -153,7 +154,7 @@ pub fn page_ids_sql(
     let off = p.push(pg.offset);
     let sql = format!(
         "SELECT al.seq FROM audit_logs al INDEXED BY {}{} \
-         ORDER BY al.time DESC, al.id DESC LIMIT {lim} OFFSET {off}",
+         ORDER BY al.time DESC, al.seq DESC LIMIT {lim} OFFSET {off}",
         choose_index(f, scope, pg.sort_ok),
         where_sql(&terms)
     );

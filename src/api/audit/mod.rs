@@ -1,6 +1,7 @@
 //! `GET /api/v2/audit` as Coder serves it, plus coderlite's improvements:
 //!
-//! * rows come in `time DESC, id DESC` order, so pages are stable when times tie;
+//! * rows come in `time DESC, seq DESC` order (`seq`: insertion order), so pages are stable
+//!   when times tie;
 //! * `after_id` is a keyset cursor: the page holds the rows strictly after that row in this
 //!   order (Coder parses and ignores it). An `after_id` that names no row the caller can see
 //!   answers 400;

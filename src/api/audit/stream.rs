@@ -135,7 +135,7 @@ impl RowStream {
         self.next = PageSpec {
             after: rows.last().map(|r| Cursor {
                 time: r.time,
-                id: r.id.clone(),
+                seq: r.seq,
             }),
             offset: 0,
             ..spec

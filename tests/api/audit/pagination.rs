@@ -4,15 +4,16 @@ use super::*;
 fn pagination_by_offset_and_after_id() {
     let s = TestServer::start();
     let owner = s.owner();
-    // 25 rows sharing one timestamp and 10 more: ties are ordered by id, so pages are stable.
-    let mut fixture = HashSet::new();
+    // 25 rows sharing one timestamp and 10 more: ties are ordered newest insert first (by the
+    // row's insertion sequence), so pages are stable.
+    let mut inserted = Vec::new();
     for i in 0..35 {
         let t = if i < 25 {
             1_600_000_000_000_000
         } else {
             1_600_000_000_000_000 + i
         };
-        fixture.insert(insert(
+        inserted.push(insert(
             &s,
             Row {
                 time: t,
@@ -24,6 +25,8 @@ fn pagination_by_offset_and_after_id() {
     let q = "resource_target:fixture";
     let all = ids(&audit(&owner, q, "&limit=0").expect(200));
     assert_eq!(all.len(), 35, "limit 0 means 100");
+    let newest_first: Vec<String> = inserted.iter().rev().cloned().collect();
+    assert_eq!(all, newest_first, "time DESC, ties newest insert first");
     let mut by_offset = Vec::new();
     for page in 0..5 {
         let r = audit(&owner, q, &format!("&limit=8&offset={}", page * 8)).expect(200);

@@ -1,6 +1,6 @@
 //! Readers of the concurrency test. Four kinds, each checking what can be checked while rows
 //! keep arriving:
-//! 0. audit `after_id` walks: strictly ordered by (time DESC, id DESC), no duplicates, and
+//! 0. audit `after_id` walks: strictly ordered by (time DESC, seq DESC), no duplicates, and
 //!    every row committed before the walk started is in it;
 //! 1. audit and users offset pages: ordered, and `count` never goes down (nothing is deleted);
 //! 2. organization member pages and user searches;
@@ -79,20 +79,18 @@ impl Reader {
         ids
     }
 
-    /// (time, id) of an audit row, from the database (rows are never deleted here).
-    fn key(&self, id: &str) -> (i64, String) {
-        let time = self
-            .conn
-            .prepare_cached("SELECT time FROM audit_logs WHERE id = ?1")
+    /// (time, seq) of an audit row, from the database (rows are never deleted here).
+    fn key(&self, id: &str) -> (i64, i64) {
+        self.conn
+            .prepare_cached("SELECT time, seq FROM audit_logs WHERE id = ?1")
             .expect("prepare")
-            .query_row([id], |r| r.get(0))
-            .expect("row of a listed id");
-        (time, id.to_string())
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("row of a listed id")
     }
 
-    /// Fails unless `ids` are strictly in (time DESC, id DESC) order.
+    /// Fails unless `ids` are strictly in (time DESC, seq DESC) order.
     fn check_order(&mut self, what: &str, ids: &[String]) {
-        let keys: Vec<(i64, String)> = ids.iter().map(|id| self.key(id)).collect();
+        let keys: Vec<(i64, i64)> = ids.iter().map(|id| self.key(id)).collect();
         if let Some(w) = keys.windows(2).find(|w| w[0] <= w[1]) {
             self.stats
                 .failures

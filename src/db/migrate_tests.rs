@@ -1,0 +1,132 @@
+//! Upgrading an existing database reaches the same schema as a new one, rows intact.
+
+use super::migrate;
+use rusqlite::Connection;
+
+/// `audit_logs` as schema version 3 shaped it: `id` unique by column constraint and the
+/// filter indexes keyed `(column, time, id)`.
+const AUDIT_LOGS_V3: &str = "
+CREATE TABLE audit_logs (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, time INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    organization_id TEXT NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000',
+    ip TEXT, user_agent TEXT, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,
+    resource_target TEXT NOT NULL, action TEXT NOT NULL, diff TEXT NOT NULL DEFAULT '{}',
+    status_code INTEGER NOT NULL, additional_fields TEXT NOT NULL DEFAULT '{}',
+    request_id TEXT NOT NULL, resource_icon TEXT NOT NULL DEFAULT '', build_reason TEXT,
+    prev_hash TEXT, hash TEXT);
+CREATE INDEX audit_logs_time ON audit_logs (time, id);
+CREATE INDEX audit_logs_user_time ON audit_logs (user_id, time, id);
+CREATE INDEX audit_logs_type_action_time ON audit_logs (resource_type, action, time, id);
+CREATE INDEX audit_logs_action_time ON audit_logs (action, time, id);
+CREATE INDEX audit_logs_org_time ON audit_logs (organization_id, time, id);
+CREATE INDEX audit_logs_type_time ON audit_logs (resource_type, time, id);
+CREATE INDEX audit_logs_resource_id ON audit_logs (resource_id, time, id);
+CREATE INDEX audit_logs_request_id ON audit_logs (request_id, time, id);
+CREATE INDEX audit_logs_target_time ON audit_logs (resource_target COLLATE NOCASE, time, id);
+CREATE INDEX audit_logs_build_reason_time ON audit_logs (build_reason, time, id)
+    WHERE build_reason IS NOT NULL;";
+
+fn strings(c: &Connection, sql: &str) -> Vec<String> {
+    c.prepare(sql)
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect()
+}
+
+/// Indexes and triggers of `audit_logs` (name and SQL), and its columns.
+fn audit_schema(c: &Connection) -> (Vec<String>, Vec<String>) {
+    let objects = strings(
+        c,
+        "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master \
+         WHERE tbl_name = 'audit_logs' AND type <> 'table' ORDER BY name",
+    );
+    let columns = strings(
+        c,
+        "SELECT name || ' ' || type || ' ' || \"notnull\" || ' ' || COALESCE(dflt_value, '') \
+         || ' ' || pk FROM pragma_table_info('audit_logs') ORDER BY cid",
+    );
+    (objects, columns)
+}
+
+fn dump(c: &Connection) -> Vec<String> {
+    let mut rows = strings(
+        c,
+        "SELECT seq || ' ' || id || ' ' || time || ' ' || action || ' ' || COALESCE(build_reason, '-') \
+         FROM audit_logs ORDER BY seq",
+    );
+    rows.extend(strings(
+        c,
+        "SELECT resource_type || ' ' || action || ' ' || n FROM audit_log_counts ORDER BY 1",
+    ));
+    rows
+}
+
+#[test]
+fn version_3_audit_logs_upgrade_to_the_new_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut fresh = Connection::open(dir.path().join("fresh.db")).expect("open");
+    migrate(&mut fresh).expect("new schema");
+
+    // A version-3 file: today's schema with `audit_logs` as version 3 had it.
+    let mut old = Connection::open(dir.path().join("old.db")).expect("open");
+    migrate(&mut old).expect("new schema");
+    let triggers = strings(
+        &old,
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_logs'",
+    );
+    old.execute_batch("DROP TABLE audit_logs").expect("drop");
+    old.execute_batch(AUDIT_LOGS_V3).expect("v3 table");
+    for t in &triggers {
+        old.execute_batch(t).expect("trigger");
+    }
+    old.execute_batch(
+        "INSERT INTO audit_logs (seq, id, time, user_id, resource_type, resource_id,
+             resource_target, action, status_code, request_id, build_reason) VALUES
+         (5, 'b', 100, 'u', 'workspace', 'r', 't', 'create', 200, 'q', 'initiator'),
+         (9, 'a', 100, 'u', 'user', 'r', 't', 'write', 200, 'q', NULL),
+         (12, 'c', 50, 'u', 'user', 'r', 't', 'write', 200, 'q', NULL);
+         PRAGMA user_version = 3;",
+    )
+    .expect("v3 rows");
+    let before = dump(&old);
+    assert_ne!(audit_schema(&old), audit_schema(&fresh), "the fixture is v3");
+
+    migrate(&mut old).expect("upgrade");
+    let version: i64 = old
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, super::SCHEMA_VERSION);
+    assert_eq!(audit_schema(&old), audit_schema(&fresh));
+    assert_eq!(dump(&old), before, "rows, seq values and counters kept");
+
+    // The uniqueness of `id` and the counters' triggers survive the rebuild.
+    let dup = old.execute_batch(
+        "INSERT INTO audit_logs (id, time, user_id, resource_type, resource_id,
+             resource_target, action, status_code, request_id)
+         VALUES ('a', 1, 'u', 'user', 'r', 't', 'write', 200, 'q')",
+    );
+    assert!(
+        dup.expect_err("duplicate id")
+            .to_string()
+            .contains("audit_logs.id"),
+    );
+    old.execute_batch(
+        "INSERT INTO audit_logs (id, time, user_id, resource_type, resource_id,
+             resource_target, action, status_code, request_id)
+         VALUES ('d', 1, 'u', 'user', 'r', 't', 'write', 200, 'q')",
+    )
+    .expect("new row");
+    let n: i64 = old
+        .query_row(
+            "SELECT n FROM audit_log_counts WHERE resource_type = 'user' AND action = 'write'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(n, 3);
+    let updated = old.execute_batch("UPDATE audit_logs SET action = 'x' WHERE id = 'd'");
+    assert!(updated.is_err(), "still append-only");
+}
