@@ -92,7 +92,11 @@ fn version_3_audit_logs_upgrade_to_the_new_schema() {
     )
     .expect("v3 rows");
     let before = dump(&old);
-    assert_ne!(audit_schema(&old), audit_schema(&fresh), "the fixture is v3");
+    assert_ne!(
+        audit_schema(&old),
+        audit_schema(&fresh),
+        "the fixture is v3"
+    );
 
     migrate(&mut old).expect("upgrade");
     let version: i64 = old
@@ -108,11 +112,10 @@ fn version_3_audit_logs_upgrade_to_the_new_schema() {
              resource_target, action, status_code, request_id)
          VALUES ('a', 1, 'u', 'user', 'r', 't', 'write', 200, 'q')",
     );
-    assert!(
-        dup.expect_err("duplicate id")
-            .to_string()
-            .contains("audit_logs.id"),
-    );
+    assert!(dup
+        .expect_err("duplicate id")
+        .to_string()
+        .contains("audit_logs.id"),);
     old.execute_batch(
         "INSERT INTO audit_logs (id, time, user_id, resource_type, resource_id,
              resource_target, action, status_code, request_id)

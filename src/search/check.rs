@@ -173,10 +173,7 @@ impl Harness {
                 ..Default::default()
             },
             PageSpec {
-                after: Some(Cursor {
-                    time: 5,
-                    seq: 7,
-                }),
+                after: Some(Cursor { time: 5, seq: 7 }),
                 limit: 7,
                 offset: 6000,
                 sort_ok: true,
