@@ -137,8 +137,9 @@ pub fn paginated(
     let org = p.push(org_id.to_string());
     let member_params = Params(p.0.clone());
     let org_params = Params(vec![org_id.to_string().into()]);
-    let everyone_sql = format!(
-        "SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users u WHERE {}) = {}",
+    // Live users and live members of the organization: equal when everyone is a member.
+    let live_sql = format!(
+        "SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users u WHERE {}), {}",
         users::HIDDEN_USERS,
         live_members_sql()
     );
@@ -172,10 +173,15 @@ pub fn paginated(
         // Two index scans (~0.5 ms on 10k users): skipped when probing is cheaper anyway (no
         // search, first pages: at most offset + limit probes, count from indexes).
         let worth_checking = !plain || page.after_id.is_some() || page.offset >= 1000;
-        let everyone: bool = worth_checking
-            && conn
-                .prepare_cached(&everyone_sql)?
-                .query_row(org_params.as_params(), |r| r.get(0))?;
+        let live: Option<(i64, i64)> = if worth_checking {
+            Some(
+                conn.prepare_cached(&live_sql)?
+                    .query_row(org_params.as_params(), |r| Ok((r.get(0)?, r.get(1)?)))?,
+            )
+        } else {
+            None
+        };
+        let everyone = live.is_some_and(|(users, members)| users == members);
         let (sql, count_sql, count_params) = match (everyone, plain) {
             (true, true) => (&via_users, &member_count, &org_params),
             (false, true) => (&via_members, &member_count, &org_params),
@@ -192,6 +198,10 @@ pub fn paginated(
         }
         if members.is_empty() {
             return Ok((members, 0));
+        }
+        if let (true, Some((_, live_members))) = (plain, live) {
+            // Without a search the count is the live members, already read in this snapshot.
+            return Ok((members, live_members));
         }
         let count = conn
             .prepare_cached(count_sql)?

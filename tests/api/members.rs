@@ -536,3 +536,80 @@ fn member_permission_matrix() {
     let r = w.owner.anonymous().get(&format!("{d}/members"));
     assert_eq!(r.status, 401);
 }
+
+/// Deep pages (offset ≥ 1,000, where the server first checks whether every live user is a
+/// member): the default organization (everyone) and one that lacks the owner, with a search
+/// and without; pages and counts exact.
+#[test]
+fn deep_member_pages() {
+    let s = TestServer::start();
+    let owner = s.owner();
+    let default_org = default_org_id(&s);
+    let big = uuid::Uuid::new_v4().to_string();
+    s.sqlite()
+        .execute_batch(&format!(
+            "BEGIN;
+             INSERT INTO organizations (id, name, created_at, updated_at) VALUES ('{big}', 'big', 0, 0);
+             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1199)
+             INSERT INTO users (id, email, username, hashed_password, status, login_type,
+                                rbac_roles, created_at, updated_at)
+             SELECT printf('00000000-0000-4000-8000-%012d', i), printf('deep%04d@example.com', i),
+                    printf('deep%04d', i), '', 'active', 'password', '[]', 0, 0 FROM n;
+             INSERT INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
+             SELECT o.id, u.id, '[]', 0, 0 FROM users u, organizations o
+             WHERE u.username LIKE 'deep%' AND o.id IN ('{default_org}', '{big}');
+             COMMIT;"
+        ))
+        .expect("seed 1,200 members");
+    let deep = |from: usize, to: usize| -> Vec<String> {
+        (from..to).map(|i| format!("deep{i:04}")).collect()
+    };
+    let page = |org: &str, qs: &str| {
+        owner
+            .get(&format!(
+                "/api/v2/organizations/{org}/paginated-members?{qs}"
+            ))
+            .expect(200)
+            .body
+    };
+    // Default organization: "admin" then deep0000..deep1199, everyone a member.
+    let p = page("default", "limit=50&offset=1000");
+    assert_eq!(names(&p), deep(999, 1049));
+    assert_eq!(p["count"], 1201);
+    let p = page("default", "limit=50&offset=1180");
+    assert_eq!(names(&p), deep(1179, 1200));
+    assert_eq!(p["count"], 1201);
+    let p = page("default", "limit=50&offset=1000&q=deep");
+    assert_eq!(names(&p), deep(1000, 1050));
+    assert_eq!(p["count"], 1200, "the search leaves out admin");
+    let p = page("default", "limit=50&offset=1000&q=deep1");
+    assert_eq!(
+        p,
+        json!({"members": [], "count": 0}),
+        "200 matches: past the end"
+    );
+    // "big": the deep users only (the owner is not a member).
+    let p = page(&big, "limit=50&offset=1000");
+    assert_eq!(names(&p), deep(1000, 1050));
+    assert_eq!(p["count"], 1200);
+    let p = page(&big, "limit=10&offset=1000&q=status:active");
+    assert_eq!(names(&p), deep(1000, 1010));
+    assert_eq!(p["count"], 1200);
+    // A user leaving "big" (and one deleted) changes both counts at once.
+    s.sqlite()
+        .execute_batch(&format!(
+            "DELETE FROM organization_members WHERE organization_id = '{big}' AND user_id = \
+             '00000000-0000-4000-8000-000000001010';
+             UPDATE users SET deleted = 1 WHERE username = 'deep0005';"
+        ))
+        .expect("change");
+    let p = page(&big, "limit=5&offset=1005");
+    assert_eq!(
+        names(&p),
+        ["deep1006", "deep1007", "deep1008", "deep1009", "deep1011"]
+    );
+    assert_eq!(p["count"], 1198);
+    let p = page("default", "limit=2&offset=1005");
+    assert_eq!(names(&p), deep(1005, 1007));
+    assert_eq!(p["count"], 1200);
+}
