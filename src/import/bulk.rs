@@ -218,9 +218,14 @@ impl Target {
         // CREATE INDEX sorts through SQLite's external sorter. Allowed temp files, it sorts runs
         // of cache_size bytes and merges them: 4 MiB runs stay in the CPU cache (measured 9.6
         // instead of 12.3 CPU-s for the ten audit indexes of 1M rows; temp_store = MEMORY sorts
-        // one 100 MB list). `threads = 2` cost 10-15 % more CPU without a shorter wall time here.
-        conn.execute_batch("PRAGMA temp_store = FILE; PRAGMA cache_size = -4096;")
-            .map_err(|e| format!("cannot configure the index build: {e}"))?;
+        // one 100 MB list). With `threads` the runs are sorted and merged on helper threads
+        // while this one reads the table: ~30 % less wall time per index on an idle 2-core
+        // machine (1 or 3 helpers, or bigger runs, measured slower).
+        let helpers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        conn.execute_batch(&format!(
+            "PRAGMA temp_store = FILE; PRAGMA cache_size = -4096; PRAGMA threads = {helpers};"
+        ))
+        .map_err(|e| format!("cannot configure the index build: {e}"))?;
         for (kind, name, sql) in &self.dropped {
             bar.set_message(name.clone());
             conn.execute_batch(sql)
