@@ -4,7 +4,7 @@
 //! big tables dropped; rows are produced on one thread (CSV parsing or generation) and
 //! inserted on another through a prepared statement, one transaction per batch. `finish`
 //! rebuilds the indexes (SQLite's sorter in small, cache-sized runs), checks foreign keys, runs
-//! `ANALYZE` (approximate for `audit_logs`) and renames the file into place. Dropping an
+//! `ANALYZE` (approximate for `audit_logs`), syncs the file to disk and renames it into place. Dropping an
 //! unfinished `Target` deletes the temporary file, so a failed load never leaves a half-loaded
 //! database behind.
 
@@ -249,6 +249,12 @@ impl Target {
         let conn = self.conn.take().expect("connection open until finish");
         conn.close()
             .map_err(|(_, e)| format!("cannot close {}: {e}", self.tmp.display()))?;
+        // The load wrote with syncing off: the file reaches the disk before it takes the place
+        // of `dest` (else a power cut after the rename could leave a torn file there).
+        let t = Instant::now();
+        std::fs::File::open(&self.tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| format!("cannot sync {}: {e}", self.tmp.display()))?;
         if self.force {
             // A stale WAL next to the replaced file would be replayed into the new one.
             for suffix in ["-wal", "-shm", "-journal"] {
@@ -262,6 +268,19 @@ impl Target {
                 self.dest.display()
             )
         })?;
+        // The rename itself is durable once the folder is synced.
+        let dir = match self.dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(dir)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| format!("cannot sync {}: {e}", dir.display()))?;
+        eprintln!(
+            "  {:<24} {:>24.2} s",
+            "sync to disk",
+            t.elapsed().as_secs_f64()
+        );
         self.finished = true;
         Ok(())
     }
