@@ -13,6 +13,7 @@ pub mod bulk;
 pub mod convert;
 pub mod csv_table;
 pub mod finalize;
+pub mod flush;
 pub mod insert;
 pub mod progress;
 pub mod tables;
