@@ -537,19 +537,22 @@ fn member_permission_matrix() {
     assert_eq!(r.status, 401);
 }
 
-/// Deep pages (offset ≥ 1,000, where the server first checks whether every live user is a
-/// member): the default organization (everyone) and one that lacks the owner, with a search
-/// and without; pages and counts exact.
+/// Member pages on each of the server's plans: the default organization (everyone is a
+/// member: a users page), "big" (all but the owner: users walked, memberships probed) and
+/// "small" (12 of 1,201 users: memberships sorted); deep offsets, `after_id`, searches;
+/// pages and counts exact.
 #[test]
 fn deep_member_pages() {
     let s = TestServer::start();
     let owner = s.owner();
     let default_org = default_org_id(&s);
     let big = uuid::Uuid::new_v4().to_string();
+    let small = uuid::Uuid::new_v4().to_string();
     s.sqlite()
         .execute_batch(&format!(
             "BEGIN;
-             INSERT INTO organizations (id, name, created_at, updated_at) VALUES ('{big}', 'big', 0, 0);
+             INSERT INTO organizations (id, name, created_at, updated_at)
+                 VALUES ('{big}', 'big', 0, 0), ('{small}', 'small', 0, 0);
              WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1199)
              INSERT INTO users (id, email, username, hashed_password, status, login_type,
                                 rbac_roles, created_at, updated_at)
@@ -558,6 +561,8 @@ fn deep_member_pages() {
              INSERT INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
              SELECT o.id, u.id, '[]', 0, 0 FROM users u, organizations o
              WHERE u.username LIKE 'deep%' AND o.id IN ('{default_org}', '{big}');
+             INSERT INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
+             SELECT '{small}', id, '[]', 0, 0 FROM users WHERE username LIKE 'deep__00';
              COMMIT;"
         ))
         .expect("seed 1,200 members");
@@ -594,6 +599,30 @@ fn deep_member_pages() {
     assert_eq!(p["count"], 1200);
     let p = page(&big, "limit=10&offset=1000&q=status:active");
     assert_eq!(names(&p), deep(1000, 1010));
+    assert_eq!(p["count"], 1200);
+    // "small": deep0000, deep0100, ..., deep1100.
+    let hundreds = |from: usize, to: usize| -> Vec<String> {
+        (from..to).map(|i| format!("deep{:04}", i * 100)).collect()
+    };
+    let p = page(&small, "limit=5");
+    assert_eq!(names(&p), hundreds(0, 5));
+    assert_eq!(p["count"], 12);
+    let p = page(&small, "limit=0");
+    assert_eq!(names(&p), hundreds(0, 12));
+    let p = page(&small, "limit=50&offset=10");
+    assert_eq!(names(&p), hundreds(10, 12));
+    assert_eq!(p["count"], 12);
+    let p = page(
+        &small,
+        "limit=3&after_id=00000000-0000-4000-8000-000000000500",
+    );
+    assert_eq!(names(&p), hundreds(6, 9));
+    assert_eq!(p["count"], 6, "deep0600..deep1100 come after deep0500");
+    let p = page(&small, "q=deep1");
+    assert_eq!(names(&p), hundreds(10, 12));
+    assert_eq!(p["count"], 2);
+    let p = page(&big, "limit=3");
+    assert_eq!(names(&p), deep(0, 3));
     assert_eq!(p["count"], 1200);
     // A user leaving "big" (and one deleted) changes both counts at once.
     s.sqlite()
