@@ -577,16 +577,20 @@ fn deep_member_pages() {
             .expect(200)
             .body
     };
+    let check = |org: &str, qs: &str, want: Vec<String>, count: i64| {
+        let p = page(org, qs);
+        assert_eq!(names(&p), want, "{qs}");
+        assert_eq!(p["count"], count, "{qs}");
+    };
     // Default organization: "admin" then deep0000..deep1199, everyone a member.
-    let p = page("default", "limit=50&offset=1000");
-    assert_eq!(names(&p), deep(999, 1049));
-    assert_eq!(p["count"], 1201);
-    let p = page("default", "limit=50&offset=1180");
-    assert_eq!(names(&p), deep(1179, 1200));
-    assert_eq!(p["count"], 1201);
-    let p = page("default", "limit=50&offset=1000&q=deep");
-    assert_eq!(names(&p), deep(1000, 1050));
-    assert_eq!(p["count"], 1200, "the search leaves out admin");
+    check("default", "limit=50&offset=1000", deep(999, 1049), 1201);
+    check("default", "limit=50&offset=1180", deep(1179, 1200), 1201);
+    check(
+        "default",
+        "limit=50&offset=1000&q=deep",
+        deep(1000, 1050),
+        1200,
+    );
     let p = page("default", "limit=50&offset=1000&q=deep1");
     assert_eq!(
         p,
@@ -594,36 +598,28 @@ fn deep_member_pages() {
         "200 matches: past the end"
     );
     // "big": the deep users only (the owner is not a member).
-    let p = page(&big, "limit=50&offset=1000");
-    assert_eq!(names(&p), deep(1000, 1050));
-    assert_eq!(p["count"], 1200);
-    let p = page(&big, "limit=10&offset=1000&q=status:active");
-    assert_eq!(names(&p), deep(1000, 1010));
-    assert_eq!(p["count"], 1200);
+    check(&big, "limit=50&offset=1000", deep(1000, 1050), 1200);
+    check(
+        &big,
+        "limit=10&offset=1000&q=status:active",
+        deep(1000, 1010),
+        1200,
+    );
     // "small": deep0000, deep0100, ..., deep1100.
     let hundreds = |from: usize, to: usize| -> Vec<String> {
         (from..to).map(|i| format!("deep{:04}", i * 100)).collect()
     };
-    let p = page(&small, "limit=5");
-    assert_eq!(names(&p), hundreds(0, 5));
-    assert_eq!(p["count"], 12);
-    let p = page(&small, "limit=0");
-    assert_eq!(names(&p), hundreds(0, 12));
-    let p = page(&small, "limit=50&offset=10");
-    assert_eq!(names(&p), hundreds(10, 12));
-    assert_eq!(p["count"], 12);
-    let p = page(
+    check(&small, "limit=5", hundreds(0, 5), 12);
+    check(&small, "limit=0", hundreds(0, 12), 12);
+    check(&small, "limit=50&offset=10", hundreds(10, 12), 12);
+    check(
         &small,
         "limit=3&after_id=00000000-0000-4000-8000-000000000500",
+        hundreds(6, 9),
+        6,
     );
-    assert_eq!(names(&p), hundreds(6, 9));
-    assert_eq!(p["count"], 6, "deep0600..deep1100 come after deep0500");
-    let p = page(&small, "q=deep1");
-    assert_eq!(names(&p), hundreds(10, 12));
-    assert_eq!(p["count"], 2);
-    let p = page(&big, "limit=3");
-    assert_eq!(names(&p), deep(0, 3));
-    assert_eq!(p["count"], 1200);
+    check(&small, "q=deep1", hundreds(10, 12), 2);
+    check(&big, "limit=3", deep(0, 3), 1200);
     // A user leaving "big" (and one deleted) changes both counts at once.
     s.sqlite()
         .execute_batch(&format!(
@@ -632,13 +628,12 @@ fn deep_member_pages() {
              UPDATE users SET deleted = 1 WHERE username = 'deep0005';"
         ))
         .expect("change");
-    let p = page(&big, "limit=5&offset=1005");
-    assert_eq!(
-        names(&p),
-        ["deep1006", "deep1007", "deep1008", "deep1009", "deep1011"]
+    let left = ["deep1006", "deep1007", "deep1008", "deep1009", "deep1011"];
+    check(
+        &big,
+        "limit=5&offset=1005",
+        left.map(String::from).to_vec(),
+        1198,
     );
-    assert_eq!(p["count"], 1198);
-    let p = page("default", "limit=2&offset=1005");
-    assert_eq!(names(&p), deep(1005, 1007));
-    assert_eq!(p["count"], 1200);
+    check("default", "limit=2&offset=1005", deep(1005, 1007), 1200);
 }
