@@ -131,6 +131,11 @@ pub fn insert_key(
     Ok((row, full))
 }
 
+/// The session cookie is `Secure` when configured so, or when the request came over TLS.
+fn secure_cookie(state: &AppState, meta: &RequestMeta) -> bool {
+    state.config.secure_cookies || meta.https
+}
+
 pub fn session_cookie(value: &str, max_age_secs: i64, secure: bool) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, value.to_string())
         .path("/")
@@ -195,7 +200,7 @@ async fn login(
     };
     let lifetime = state.config.session_lifetime_secs;
     let ip = meta.ip.clone().unwrap_or_default();
-    let secure = state.config.secure_cookies || meta.https;
+    let secure = secure_cookie(&state, &meta);
     let rec = AuditRecord::new(&user_id, "login", "api_key").resource(&user_id, "");
     let token = audit::audited(&state.db, meta, rec, move |tx, _rec| {
         if !ok {
@@ -236,7 +241,7 @@ async fn logout(
     caller: Caller,
 ) -> ApiResult<HttpResponse> {
     let key_id = caller.key_id.clone();
-    let secure = state.config.secure_cookies || meta.https;
+    let secure = secure_cookie(&state, &meta);
     let rec =
         AuditRecord::new(caller.user_id(), "logout", "api_key").resource(caller.user_id(), "");
     audit::audited(&state.db, meta, rec, move |tx, _| {

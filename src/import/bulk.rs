@@ -32,8 +32,6 @@ pub struct Target {
     /// (type, name, sql) of the indexes and triggers dropped for the load.
     dropped: Vec<(String, String, String)>,
     finished: bool,
-    /// Writes the file to disk in the background while the indexes are built.
-    flusher: Option<super::flush::Flusher>,
 }
 
 fn with_suffix(p: &Path, suffix: &str) -> PathBuf {
@@ -81,7 +79,6 @@ impl Target {
             force,
             dropped: Vec::new(),
             finished: false,
-            flusher: None,
         };
         target.drop_indexes()?;
         Ok(target)
@@ -214,7 +211,9 @@ impl Target {
         mut self,
         before_rename: impl FnOnce(&Connection) -> Result<(), String>,
     ) -> Result<(), String> {
-        self.flusher = Some(super::flush::Flusher::start(&self.tmp));
+        // Writes the file to disk in the background while the indexes are built; stopped before
+        // the final sync, or on an early error return (before `Drop` removes the file).
+        let flusher = super::flush::Flusher::start(&self.tmp);
         let conn = self.conn();
         let started = Instant::now();
         let indexes = self.dropped.iter().filter(|d| d.0 == "index").count();
@@ -250,7 +249,7 @@ impl Target {
         finalize::analyze(conn).map_err(|e| format!("ANALYZE failed: {e}"))?;
         eprintln!("  {:<24} {:>24.2} s", "analyze", t.elapsed().as_secs_f64());
         before_rename(conn)?;
-        drop(self.flusher.take());
+        drop(flusher);
         let conn = self.conn.take().expect("connection open until finish");
         conn.close()
             .map_err(|(_, e)| format!("cannot close {}: {e}", self.tmp.display()))?;
@@ -293,7 +292,6 @@ impl Target {
 
 impl Drop for Target {
     fn drop(&mut self) {
-        drop(self.flusher.take());
         if !self.finished {
             drop(self.conn.take());
             remove_db_files(&self.tmp);

@@ -4,7 +4,7 @@
 //! parser-level properties (SQL text, every parser, many more cases) are the lib's
 //! `search::proptests`.
 
-use crate::common::{create_user, TestServer};
+use crate::common::{create_user, url_encode, TestServer};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
@@ -135,18 +135,6 @@ fn after_id() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Percent-encodes everything but unreserved characters.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 type Params = (
     String,
     Option<String>,
@@ -166,7 +154,7 @@ fn params() -> impl Strategy<Value = Params> {
 }
 
 fn query_string((q, limit, offset, after, second_q): &Params) -> String {
-    let mut parts = vec![format!("q={}", enc(q))];
+    let mut parts = vec![format!("q={}", url_encode(q))];
     let named = [
         ("limit", limit),
         ("offset", offset),
@@ -175,7 +163,7 @@ fn query_string((q, limit, offset, after, second_q): &Params) -> String {
     ];
     for (k, v) in named {
         if let Some(v) = v {
-            parts.push(format!("{k}={}", enc(v)));
+            parts.push(format!("{k}={}", url_encode(v)));
         }
     }
     parts.join("&")

@@ -64,15 +64,6 @@ pub(crate) fn q(owner: &Client, query: &str) -> Resp {
     owner.get(&format!("/api/v2/users?q={enc}"))
 }
 
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[test]
 fn list_search_keys() {
     let s = TestServer::start();

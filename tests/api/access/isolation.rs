@@ -106,7 +106,7 @@ fn audit_isolation_for(w: &World, caller: &str) {
         "b-member".to_string(),
     ];
     for q in &queries {
-        let path = format!("/api/v2/audit?limit=1000&q={}", urlencode(q));
+        let path = format!("/api/v2/audit?limit=1000&q={}", url_encode(q));
         let r = c.get(&path);
         if r.status == 400 {
             continue;
@@ -148,7 +148,7 @@ fn audit_isolation_for(w: &World, caller: &str) {
     // Exports: no B row in CSV or NDJSON, for every query.
     for q in std::iter::once(String::new()).chain(queries.iter().cloned()) {
         for format in ["csv", "ndjson"] {
-            let path = format!("/api/v2/audit/export?format={format}&q={}", urlencode(&q));
+            let path = format!("/api/v2/audit/export?format={format}&q={}", url_encode(&q));
             let r = c.get(&path);
             if r.status == 400 {
                 continue;
@@ -173,15 +173,6 @@ fn audit_isolation_for(w: &World, caller: &str) {
             }
         }
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn usernames(body: &Value, key: &str) -> BTreeSet<String> {
@@ -260,7 +251,7 @@ fn isolation_between_organizations() {
     let member = w.client("member");
     for q in ["has_ai_seat:true", "has_ai_seat:false", "seated", ""] {
         let r = member
-            .get(&format!("/api/v2/users?q={}", urlencode(q)))
+            .get(&format!("/api/v2/users?q={}", url_encode(q)))
             .expect(200);
         let names = usernames(&r.body, "users");
         assert!(names.iter().all(|n| n == "member"), "q={q}: {names:?}");

@@ -18,22 +18,8 @@ use std::collections::HashSet;
 
 const NIL: &str = "00000000-0000-0000-0000-000000000000";
 
-/// URL-encodes a `q` value.
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 fn audit(c: &Client, q: &str, extra: &str) -> Resp {
-    c.get(&format!("/api/v2/audit?q={}{extra}", enc(q)))
+    c.get(&format!("/api/v2/audit?q={}{extra}", url_encode(q)))
 }
 
 fn logs(r: &Resp) -> Vec<Value> {

@@ -16,10 +16,7 @@ pub struct RawResp {
 
 impl RawResp {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::common::find_header(&self.headers, name)
     }
 }
 
