@@ -119,6 +119,7 @@ CREATE TABLE aibridge_interceptions (
     id           TEXT PRIMARY KEY,
     initiator_id TEXT NOT NULL REFERENCES users (id),
     provider     TEXT NOT NULL,
+    provider_name TEXT NOT NULL DEFAULT '',                 -- the configured provider's name
     model        TEXT NOT NULL,
     started_at   INTEGER NOT NULL,
     ended_at     INTEGER,

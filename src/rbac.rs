@@ -298,6 +298,93 @@ impl Subject {
     }
 }
 
+/// The object of one `POST /authcheck` check, with a resource id already resolved to the
+/// resource's owner and organization.
+#[derive(Debug, Clone, Default)]
+pub struct AuthObject {
+    pub resource_type: String,
+    pub owner_id: Option<String>,
+    pub org_id: Option<String>,
+    /// Any organization will do (`any_org`): true if the action is allowed in one of them.
+    pub any_org: bool,
+}
+
+impl Subject {
+    /// Coder's `checkAuthorization` answer for one (object, action) pair, from the same rules
+    /// the handlers enforce. Resource types and actions coderlite does not serve are false.
+    pub fn authorize(&self, obj: &AuthObject, action: &str) -> bool {
+        let owner = obj.owner_id.as_deref();
+        let own = owner == Some(self.user_id.as_str());
+        // The organizations to try: the named one, any the caller belongs to, or none (a
+        // site-wide check).
+        let orgs: Vec<String> = match (&obj.org_id, obj.any_org) {
+            (Some(o), _) => vec![o.clone()],
+            (None, true) => self.org_roles.keys().cloned().collect(),
+            (None, false) => Vec::new(),
+        };
+        let in_org = |f: &dyn Fn(&str) -> bool| orgs.iter().any(|o| f(o));
+        match (obj.resource_type.as_str(), action) {
+            ("user", "read") => own || self.can_read_all_users(),
+            ("user", "read_personal" | "update_personal") => own || self.is_owner(),
+            ("user", "create" | "update" | "delete") => self.can_manage_users(),
+            ("organization", "read") => {
+                self.can_read_all_users() || in_org(&|o| self.can_read_org(o))
+            }
+            ("organization", "create") => self.can_create_org(),
+            ("organization", "update" | "delete") => {
+                self.is_owner() || in_org(&|o| self.can_update_org(o))
+            }
+            ("organization_member", "read") => {
+                self.can_read_all_users() || in_org(&|o| self.can_read_members(o))
+            }
+            ("organization_member", "create" | "update" | "delete") => {
+                self.is_owner()
+                    || self.has_site(USER_ADMIN)
+                    || in_org(&|o| self.can_manage_members(o))
+            }
+            ("api_key", "read" | "create" | "update" | "delete") => match owner {
+                Some(o) => self.can_manage_keys_of(o),
+                None => self.is_owner(),
+            },
+            ("audit_log", "read") => match self.audit_scope() {
+                AuditScope::All => true,
+                AuditScope::Orgs(list) => in_org(&|o| list.iter().any(|l| l == o)),
+                AuditScope::None => false,
+            },
+            ("audit_log", "create") => self.is_owner(),
+            ("assign_role", "read") => self.can_read_site_roles(),
+            ("assign_role", "assign" | "unassign") => {
+                self.can_assign_site_role(MEMBER) || self.can_assign_site_role(AUDITOR)
+            }
+            ("assign_org_role", "read") => {
+                self.can_read_all_users() || in_org(&|o| self.can_read_org_roles(o))
+            }
+            ("assign_org_role", "assign" | "unassign") => {
+                self.is_owner()
+                    || self.has_site(USER_ADMIN)
+                    || in_org(&|o| self.can_manage_members(o))
+            }
+            ("workspace", "read") => match owner {
+                _ if self.can_read_all_workspaces() => true,
+                Some(_) if own => true,
+                _ => in_org(&|o| self.workspace_read_orgs().iter().any(|w| w == o)),
+            },
+            ("workspace", "create") => {
+                let who = owner.unwrap_or(&self.user_id);
+                self.is_owner() || in_org(&|o| self.can_create_workspace_for(o, who))
+            }
+            ("workspace", "update" | "delete" | "start" | "stop") => {
+                let who = owner.unwrap_or("");
+                self.is_owner() || own || in_org(&|o| self.can_update_workspace(o, who))
+            }
+            ("aibridge_interception", "read") => own || self.can_read_all_interceptions(),
+            ("aibridge_interception", "create") => self.is_owner(),
+            ("license" | "deployment_config" | "system", _) => self.can_manage_deployment(),
+            _ => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +423,38 @@ mod tests {
         assert!(subject(&[], &[("o", &[ORG_ADMIN])]).can_read_workspace("o", "x"));
         assert!(subject(&[], &[("o", &[ORG_TEMPLATE_ADMIN])]).can_read_workspace("o", "x"));
         assert!(subject(&[AUDITOR], &[]).can_read_workspace("o", "me"));
+    }
+
+    #[test]
+    fn authcheck_follows_the_handlers() {
+        let obj = |t: &str, owner: Option<&str>, org: Option<&str>, any: bool| AuthObject {
+            resource_type: t.into(),
+            owner_id: owner.map(str::to_string),
+            org_id: org.map(str::to_string),
+            any_org: any,
+        };
+        let owner = subject(&[OWNER], &[]);
+        let member = subject(&[], &[("o", &[])]);
+        let org_admin = subject(&[], &[("o", &[ORG_ADMIN])]);
+        let auditor = subject(&[AUDITOR], &[]);
+        assert!(owner.authorize(&obj("user", None, None, false), "delete"));
+        assert!(!member.authorize(&obj("user", None, None, false), "read"));
+        assert!(member.authorize(&obj("user", Some("me"), None, false), "read"));
+        assert!(member.authorize(&obj("api_key", Some("me"), None, false), "create"));
+        assert!(!member.authorize(&obj("api_key", Some("x"), None, false), "read"));
+        assert!(auditor.authorize(&obj("audit_log", None, None, false), "read"));
+        assert!(!member.authorize(&obj("audit_log", None, None, false), "read"));
+        assert!(org_admin.authorize(&obj("audit_log", None, Some("o"), false), "read"));
+        assert!(org_admin.authorize(&obj("audit_log", None, None, true), "read"));
+        assert!(!org_admin.authorize(&obj("audit_log", None, Some("p"), false), "read"));
+        assert!(!org_admin.authorize(&obj("audit_log", None, None, false), "read"));
+        assert!(org_admin.authorize(&obj("organization", None, Some("o"), false), "update"));
+        assert!(!member.authorize(&obj("organization", None, Some("o"), false), "update"));
+        assert!(member.authorize(&obj("organization", None, Some("o"), false), "read"));
+        assert!(!member.authorize(&obj("template", None, None, false), "read"));
+        assert!(!owner.authorize(&obj("user", None, None, false), "fly"));
+        assert!(owner.authorize(&obj("deployment_config", None, None, false), "read"));
+        assert!(!auditor.authorize(&obj("workspace", Some("x"), Some("o"), false), "read"));
     }
 
     #[test]

@@ -244,13 +244,10 @@ async fn audited_create(
                 api_key_id: r.api_key_id.clone(),
                 initiator: users[&r.initiator_id].clone(),
                 provider: r.provider.clone(),
+                provider_name: r.provider_name.clone(),
                 model: r.model.clone(),
                 client: r.client.clone(),
-                metadata: r
-                    .metadata
-                    .as_deref()
-                    .and_then(|m| serde_json::from_str(m).ok())
-                    .unwrap_or(serde_json::Value::Null),
+                metadata: crate::model::aibridge::metadata_value(r.metadata.as_deref()),
                 started_at: r.started_at,
                 ended_at: r.ended_at,
                 token_usages: Vec::new(),

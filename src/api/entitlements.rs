@@ -15,7 +15,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/entitlements", web::get().to(get_entitlements));
 }
 
-/// Every feature name of users-api.md §6.1.
+/// Every `codersdk.FeatureName` of the release the contract follows (tests/api/contract).
 pub const FEATURE_NAMES: &[&str] = &[
     "user_limit",
     "audit_log",
@@ -44,6 +44,7 @@ pub const FEATURE_NAMES: &[&str] = &[
     "workspace_external_agent",
     "service_accounts",
     "agent_runtime_hours",
+    "task_batch_actions",
 ];
 
 /// Coder's `codersdk.LicenseAIGovernanceOverLimitWarningText`.

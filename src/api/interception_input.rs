@@ -103,6 +103,7 @@ fn parse_item(v: &Value, prefix: &str, errs: &mut Vec<Validation>) -> Option<Ite
     };
     let initiator = required_string(obj, "initiator", prefix, errs);
     let provider = required_string(obj, "provider", prefix, errs);
+    let provider_name = opt_string(obj, "provider_name", prefix, errs);
     let model = required_string(obj, "model", prefix, errs);
     let started_at = time_field(obj, "started_at", prefix, errs);
     if started_at.is_none()
@@ -143,6 +144,9 @@ fn parse_item(v: &Value, prefix: &str, errs: &mut Vec<Validation>) -> Option<Ite
         row: NewInterception {
             id: id.unwrap_or_default(),
             initiator_id: String::new(),
+            provider_name: provider_name
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| provider.clone()),
             provider,
             model,
             started_at: started_at.unwrap_or_default(),

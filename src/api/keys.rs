@@ -54,7 +54,9 @@ fn to_api_key(l: &KeyListing) -> ApiKey {
     {
         "application_connect"
     } else {
-        ""
+        // Neither legacy scope: the deprecated field names the key's first scope, so it is
+        // always a valid `APIKeyScope`, never "".
+        scopes.first().map_or("all", String::as_str)
     };
     let allow_list = store::json_list(&l.allow_list)
         .into_iter()

@@ -4,6 +4,7 @@
 pub mod aibridge;
 pub mod audit;
 pub mod auth;
+pub mod authcheck;
 pub mod buildinfo;
 pub mod entitlements;
 pub mod extract;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v2")
             .wrap(actix_web::middleware::from_fn(extract::coder_errors))
             .configure(buildinfo::routes)
+            .configure(authcheck::routes)
             .configure(auth::routes)
             .configure(roles::routes)
             .configure(keys::routes)

@@ -175,6 +175,7 @@ async fn create_org(
                 created_at: now,
                 updated_at: now,
                 is_default: false,
+                default_org_member_roles: Vec::new(),
             };
             store::orgs::insert(tx, &org).map_err(|e| {
                 let e = ApiError::from(e);

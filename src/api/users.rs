@@ -41,6 +41,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/users/{user}/organizations",
             web::get().to(account::organizations),
+        )
+        .route(
+            "/users/{user}/login-type",
+            web::get().to(account::login_type),
         );
 }
 

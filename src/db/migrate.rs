@@ -5,13 +5,14 @@ use rusqlite::Connection;
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Bump with every schema change and add a step to `MIGRATIONS`.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Steps from version N-1 to N (index 0 = from 1 to 2).
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_audit_counts.sql"),
     include_str!("../../migrations/0003_user_list_indexes.sql"),
     include_str!("../../migrations/0004_audit_index_shapes.sql"),
+    include_str!("../../migrations/0005_interception_provider_name.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {

@@ -88,6 +88,7 @@ fn version_3_audit_logs_upgrade_to_the_new_schema() {
          (5, 'b', 100, 'u', 'workspace', 'r', 't', 'create', 200, 'q', 'initiator'),
          (9, 'a', 100, 'u', 'user', 'r', 't', 'write', 200, 'q', NULL),
          (12, 'c', 50, 'u', 'user', 'r', 't', 'write', 200, 'q', NULL);
+         ALTER TABLE aibridge_interceptions DROP COLUMN provider_name;
          PRAGMA user_version = 3;",
     )
     .expect("v3 rows");
@@ -132,4 +133,29 @@ fn version_3_audit_logs_upgrade_to_the_new_schema() {
     assert_eq!(n, 3);
     let updated = old.execute_batch("UPDATE audit_logs SET action = 'x' WHERE id = 'd'");
     assert!(updated.is_err(), "still append-only");
+}
+
+#[test]
+fn version_4_interceptions_get_their_provider_as_provider_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut old = Connection::open(dir.path().join("v4.db")).expect("open");
+    migrate(&mut old).expect("new schema");
+    old.execute_batch(
+        "ALTER TABLE aibridge_interceptions DROP COLUMN provider_name;
+         INSERT INTO users (id, email, username, hashed_password, created_at, updated_at)
+             VALUES ('u', 'u@example.com', 'u', '', 1, 1);
+         INSERT INTO aibridge_interceptions (id, initiator_id, provider, model, started_at)
+             VALUES ('i', 'u', 'anthropic', 'claude', 1);
+         PRAGMA user_version = 4;",
+    )
+    .expect("v4 file");
+    migrate(&mut old).expect("upgrade");
+    let name: String = old
+        .query_row(
+            "SELECT provider_name FROM aibridge_interceptions WHERE id = 'i'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("provider_name");
+    assert_eq!(name, "anthropic");
 }

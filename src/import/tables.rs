@@ -78,6 +78,7 @@ pub const AIBRIDGE_INTERCEPTIONS: &[Col] = &[
     col("id", Uuid, Required),
     col("initiator_id", Uuid, Required),
     col("provider", Text, Required),
+    col("provider_name", Text, SameAs("provider")),
     col("model", Text, Required),
     col("started_at", Time, Required),
     col("ended_at", Time, Null),

@@ -12,9 +12,11 @@ pub struct AIBridgeInterception {
     pub api_key_id: Option<String>,
     pub initiator: MinimalUser,
     pub provider: String,
+    /// The configured provider's name (the provider type when none was given).
+    pub provider_name: String,
     pub model: String,
     pub client: Option<String>,
-    /// JSON object or null, as stored.
+    /// The stored JSON object, `{}` when there is none.
     pub metadata: Value,
     #[serde(serialize_with = "crate::timefmt::ser")]
     pub started_at: i64,
@@ -30,4 +32,13 @@ pub struct AIBridgeInterception {
 pub struct AIBridgeListInterceptionsResponse {
     pub count: i64,
     pub results: Vec<AIBridgeInterception>,
+}
+
+/// Stored metadata (a JSON object as text, or none) as the API sends it: Coder sends `{}`
+/// when an interception has no metadata.
+pub fn metadata_value(stored: Option<&str>) -> Value {
+    stored
+        .and_then(|m| serde_json::from_str(m).ok())
+        .filter(Value::is_object)
+        .unwrap_or_else(|| Value::Object(Default::default()))
 }

@@ -14,6 +14,10 @@ pub struct Organization {
     #[serde(serialize_with = "crate::timefmt::ser")]
     pub updated_at: i64,
     pub is_default: bool,
+    /// Roles every member holds implicitly beyond their own (Coder's default member roles).
+    /// coderlite has built-in roles only, and members' permissions come from the roles they
+    /// are given, so the list is empty.
+    pub default_org_member_roles: Vec<String>,
 }
 
 /// `codersdk.MinimalOrganization`.

@@ -166,7 +166,6 @@ pub struct Workspace {
     pub updated_at: i64,
     pub owner_id: String,
     pub owner_name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub owner_avatar_url: String,
     pub organization_id: String,
     pub organization_name: String,

@@ -116,12 +116,13 @@ fn record(conn: &Connection, retention: HumanDuration, cutoff: i64) -> ApiResult
     };
     let mut rec = AuditRecord::new(NIL_UUID, "delete", RESOURCE_TYPE)
         .resource(NIL_UUID, "audit log retention");
+    // `additional_fields` is a string map in Coder's types: numbers go as decimal strings.
     rec.additional_fields = json!({
-        "purged_rows": pending.rows,
+        "purged_rows": pending.rows.to_string(),
         "oldest_purged_time": timefmt::format_micros(pending.oldest),
         "newest_purged_time": timefmt::format_micros(pending.newest),
-        "first_purged_seq": pending.first_seq,
-        "last_purged_seq": pending.last_seq,
+        "first_purged_seq": pending.first_seq.to_string(),
+        "last_purged_seq": pending.last_seq.to_string(),
         "retention": retention.to_string(),
         "cutoff": timefmt::format_micros(cutoff),
     });

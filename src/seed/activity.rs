@@ -74,6 +74,7 @@ pub(super) fn interceptions(
             "id",
             "initiator_id",
             "provider",
+            "provider_name",
             "model",
             "started_at",
             "ended_at",
@@ -96,6 +97,7 @@ pub(super) fn interceptions(
                     &[
                         T(&uuid(rng)),
                         T(&users[u].id),
+                        T(provider),
                         T(provider),
                         T(model),
                         I(at),

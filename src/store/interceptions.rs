@@ -10,6 +10,7 @@ pub struct NewInterception {
     pub id: String,
     pub initiator_id: String,
     pub provider: String,
+    pub provider_name: String,
     pub model: String,
     pub started_at: i64,
     pub ended_at: Option<i64>,
@@ -21,13 +22,15 @@ pub struct NewInterception {
 
 pub fn insert(conn: &Connection, i: &NewInterception) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO aibridge_interceptions (id, initiator_id, provider, model, started_at, \
-         ended_at, metadata, api_key_id, client) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO aibridge_interceptions (id, initiator_id, provider, provider_name, model, \
+         started_at, ended_at, metadata, api_key_id, client) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         i.id,
         i.initiator_id,
         i.provider,
+        i.provider_name,
         i.model,
         i.started_at,
         i.ended_at,
@@ -125,7 +128,7 @@ pub fn count(conn: &Connection, f: &Filter) -> rusqlite::Result<i64> {
 }
 
 const COLUMNS: &str = "ai.id, ai.api_key_id, ai.initiator_id, u.username, u.name, u.avatar_url, \
-    ai.provider, ai.model, ai.client, ai.metadata, ai.started_at, ai.ended_at";
+    ai.provider, ai.model, ai.client, ai.metadata, ai.started_at, ai.ended_at, ai.provider_name";
 
 fn from_row(r: &Row) -> rusqlite::Result<AIBridgeInterception> {
     let metadata: Option<String> = r.get(9)?;
@@ -139,11 +142,10 @@ fn from_row(r: &Row) -> rusqlite::Result<AIBridgeInterception> {
             avatar_url: r.get(5)?,
         },
         provider: r.get(6)?,
+        provider_name: r.get(12)?,
         model: r.get(7)?,
         client: r.get(8)?,
-        metadata: metadata
-            .and_then(|m| serde_json::from_str(&m).ok())
-            .unwrap_or(serde_json::Value::Null),
+        metadata: crate::model::aibridge::metadata_value(metadata.as_deref()),
         started_at: r.get(10)?,
         ended_at: r.get(11)?,
         token_usages: Vec::new(),

@@ -16,6 +16,7 @@ pub fn org_from_row(r: &Row) -> rusqlite::Result<Organization> {
         created_at: r.get(5)?,
         updated_at: r.get(6)?,
         is_default: r.get(7)?,
+        default_org_member_roles: Vec::new(),
     })
 }
 

@@ -144,12 +144,27 @@ impl Client {
             Err(e) => panic!("{method} {path}: transport error {e}"),
         };
         let status = resp.status();
-        let headers = resp
+        let headers: Vec<(String, String)> = resp
             .headers_names()
             .into_iter()
             .filter_map(|n| resp.header(&n).map(|v| (n.clone(), v.to_string())))
             .collect();
         let text = resp.into_string().unwrap_or_default();
+        if let Err(e) = crate::contract::check_response(method, path, status, &headers, &text) {
+            match std::env::var("CODERLITE_CONTRACT_LOG") {
+                // While fixing many at once: collect the violations instead of stopping.
+                Ok(log) => {
+                    use std::io::Write;
+                    let mut f = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(log)
+                        .expect("log");
+                    let _ = writeln!(f, "{e}");
+                }
+                Err(_) => panic!("{e}"),
+            }
+        }
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Resp {
             status,

@@ -6,6 +6,7 @@ mod aiseats;
 mod audit;
 mod chaos;
 mod common;
+mod contract;
 mod encoding;
 mod foundation;
 mod fuzz_q;

@@ -274,9 +274,9 @@ fn retention_purges_in_batches_and_keeps_the_chain_verifiable() {
     assert_eq!(user_id, "00000000-0000-0000-0000-000000000000");
     assert_eq!(action, "delete");
     let fields: serde_json::Value = serde_json::from_str(&fields).expect("json");
-    assert_eq!(fields["purged_rows"], 2_500);
-    assert_eq!(fields["first_purged_seq"], 1);
-    assert_eq!(fields["last_purged_seq"], 2_500);
+    assert_eq!(fields["purged_rows"], "2500");
+    assert_eq!(fields["first_purged_seq"], "1");
+    assert_eq!(fields["last_purged_seq"], "2500");
     assert_eq!(fields["retention"], "1d");
     let r = s_owner_audit(&srv, "resource_type:audit_log");
     assert_eq!(r["count"], 1);

@@ -158,3 +158,24 @@ pub async fn organizations(
         .await?;
     Ok(crate::json::ok(&orgs))
 }
+
+/// `GET /users/{user}/login-type` (`{"login_type": ...}`): the user themself and user managers
+/// (Coder's `read_personal`); anyone else gets 404.
+pub async fn login_type(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let value = path.into_inner();
+    let user = state
+        .db
+        .read(move |c| {
+            let id = resolve_readable_user(c, &caller, &value)?;
+            if id != caller.user_id() && !caller.subject.can_manage_users() {
+                return Err(ApiError::not_found());
+            }
+            store::users::get_by_id(c, &id)?.ok_or_else(ApiError::not_found)
+        })
+        .await?;
+    Ok(crate::json::ok(&json!({ "login_type": user.login_type })))
+}

@@ -89,6 +89,9 @@ pub const TABLE: &[Row] = &[
     row(U, "/api/v2/users/{victim}/password", Some(r#"{"password":"AnotherSecurePassword!2"}"#),
                                                                           Authed([204, 404, 204, 404, 400, 404, 400, 400])),
     row(G, "/api/v2/users/{member}/organizations", None,                  Authed([200, 200, 200, 200, 200, 200, 400, 400])),
+    // Coder's read_personal: the user and user managers; readers who may not see it get 404.
+    row(G, "/api/v2/users/{member}/login-type", None,                     Authed([200, 404, 200, 404, 200, 404, 400, 400])),
+    row(G, "/api/v2/users/me/login-type", None,                           Authed([200, 200, 200, 200, 200, 200, 200, 200])),
     // ---- API keys ----
     row(P, "/api/v2/users/me/keys", None,                                 Authed([201, 201, 201, 201, 201, 201, 201, 201])),
     row(P, "/api/v2/users/{member}/keys", None,                           Authed([201, 403, 403, 403, 201, 403, 400, 400])),
@@ -137,6 +140,10 @@ pub const TABLE: &[Row] = &[
     row(P, "/api/v2/audit/testgenerate", Some("{}"),                      Authed([204, 403, 403, 403, 403, 403, 403, 403])),
     // ---- deployment ----
     row(G, "/api/v2/entitlements", None,                                  Authed([200, 200, 200, 200, 200, 200, 200, 200])),
+    row(G, "/api/v2/experiments", None,                                   Authed([200, 200, 200, 200, 200, 200, 200, 200])),
+    row(G, "/api/v2/appearance", None,                                    Authed([200, 200, 200, 200, 200, 200, 200, 200])),
+    row(P, "/api/v2/authcheck", Some(r#"{"checks":{"a":{"object":{"resource_type":"audit_log"},"action":"read"}}}"#),
+                                                                          Authed([200, 200, 200, 200, 200, 200, 200, 200])),
     row(P, "/api/v2/backup", Some("{}"),                                  Authed([201, 403, 403, 403, 403, 403, 403, 403])),
     // ---- AI Bridge ----
     row(G, "/api/v2/aibridge/interceptions", None,                        Authed([200, 200, 200, 200, 200, 200, 200, 200])),

@@ -75,6 +75,16 @@ pub fn all() -> Vec<Endpoint> {
         get("/api/v2"),
         get("/api/v2/"),
         get("/api/v2/buildinfo"),
+        get("/api/v2/experiments"),
+        get("/api/v2/appearance"),
+        // authcheck.rs
+        Endpoint {
+            body: Some(
+                r#"{"checks":{"k":{"object":{"resource_type":"workspace","owner_id":"me","organization_id":"{default_org}"},"action":"read"}}}"#,
+            ),
+            null_ok: true,
+            ..op("POST", "/api/v2/authcheck")
+        },
         // auth.rs
         get("/api/v2/users/first"),
         Endpoint {
@@ -147,6 +157,7 @@ pub fn all() -> Vec<Endpoint> {
             ..op("PUT", "/api/v2/users/{user}/password")
         },
         get("/api/v2/users/{user}/organizations"),
+        get("/api/v2/users/{user}/login-type"),
         // orgs.rs
         get("/api/v2/organizations"),
         Endpoint {
