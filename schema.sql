@@ -159,14 +159,21 @@ CREATE TABLE audit_logs (
 -- so bulk loads can drop it and build it once after the rows are in.
 CREATE UNIQUE INDEX audit_logs_id ON audit_logs (id);
 CREATE INDEX audit_logs_time ON audit_logs (time);
-CREATE INDEX audit_logs_user_time ON audit_logs (user_id, time);
+-- The user, target and organization indexes also carry the dimension columns (after `seq`,
+-- so entries stay in page order): a user's or target's rows filtered by organization, type,
+-- action or build reason, and an organization's by type, action or build reason, are
+-- checked in the index without reading the rows (~14 µs a row otherwise).
+CREATE INDEX audit_logs_user_time ON audit_logs
+    (user_id, time, seq, organization_id, resource_type, action, build_reason);
 CREATE INDEX audit_logs_type_action_time ON audit_logs (resource_type, action, time);
 CREATE INDEX audit_logs_action_time ON audit_logs (action, time);
-CREATE INDEX audit_logs_org_time ON audit_logs (organization_id, time);
+CREATE INDEX audit_logs_org_time ON audit_logs
+    (organization_id, time, seq, resource_type, action, build_reason);
 CREATE INDEX audit_logs_type_time ON audit_logs (resource_type, time);
 CREATE INDEX audit_logs_resource_id ON audit_logs (resource_id, time);
 CREATE INDEX audit_logs_request_id ON audit_logs (request_id, time);
-CREATE INDEX audit_logs_target_time ON audit_logs (resource_target COLLATE NOCASE, time);
+CREATE INDEX audit_logs_target_time ON audit_logs
+    (resource_target COLLATE NOCASE, time, seq, organization_id, resource_type, action, build_reason);
 CREATE INDEX audit_logs_build_reason_time ON audit_logs (build_reason, time) WHERE build_reason IS NOT NULL;
 
 -- Exact counts for `GET /audit` without walking up to a million index entries: rows per

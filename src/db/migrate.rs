@@ -12,7 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_audit_counts.sql"),
     include_str!("../../migrations/0003_user_list_indexes.sql"),
     include_str!("../../migrations/0004_audit_index_shapes.sql"),
-    include_str!("../../migrations/0005_interception_provider_name.sql"),
+    include_str!("../../migrations/0005_provider_name_and_covering_indexes.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {

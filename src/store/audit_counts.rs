@@ -19,12 +19,7 @@ pub fn day_of(micros: i64) -> i64 {
 /// The counter SQL for `f`, or None when a filter needs the rows themselves (a selective
 /// column, or a date bound that is not a UTC midnight).
 pub fn count_sql(f: &AuditFilter, scope: &AuditScope) -> Option<(String, Params)> {
-    let selective = f.request_id.is_some()
-        || f.resource_id.is_some()
-        || f.resource_target.is_some()
-        || f.username.is_some()
-        || f.user_id.is_some()
-        || f.email.is_some();
+    let selective = super::audit_query::has_selective_term(f);
     let whole_day = |t: Option<i64>| t.is_none_or(|t| t.rem_euclid(DAY_MICROS) == 0);
     if selective || !whole_day(f.date_from) || !whole_day(f.date_to_before) {
         return None;

@@ -10,6 +10,7 @@
 use super::ai_seats::has_ai_seat_sql;
 use super::audit_counts::Skip;
 pub use super::audit_query::{choose_index, count_sql, page_ids_sql, Cursor, PageSpec, SORT_LIMIT};
+use super::audit_query::{count_sql_via, dimension_terms, has_selective_term, page_ids_sql_via};
 use super::{json_list, Params};
 use crate::audit::describe::describe;
 use crate::audit::present;
@@ -21,8 +22,48 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 /// The whole page statement: page ids, then each row with its user, organization, AI seat,
 /// `is_deleted` and link owner.
 pub fn page_sql(f: &AuditFilter, scope: &AuditScope, pg: &PageSpec) -> Option<(String, Params)> {
-    let (inner, p) = page_ids_sql(f, scope, pg)?;
+    page_sql_via(f, scope, pg, choose_index(f, scope, pg.sort_ok))
+}
+
+fn page_sql_via(
+    f: &AuditFilter,
+    scope: &AuditScope,
+    pg: &PageSpec,
+    index: &'static str,
+) -> Option<(String, Params)> {
+    let (inner, p) = page_ids_sql_via(f, scope, pg, index)?;
     Some((rows_sql(&inner, "a.time DESC, a.seq DESC"), p))
+}
+
+/// The index that drives a filter: `choose_index`'s fixed order, except for a filter of
+/// several dimension terms only (organization, type/action, build reason), where the term
+/// that holds the fewest rows drives, sized by the counters (microseconds): `organization:<a small org> resource_type:workspace` walks the small
+/// organization's rows, not every workspace row.
+pub fn pick_index(
+    conn: &Connection,
+    f: &AuditFilter,
+    scope: &AuditScope,
+    sort_ok: bool,
+) -> rusqlite::Result<&'static str> {
+    let fixed = choose_index(f, scope, sort_ok);
+    if has_selective_term(f) {
+        return Ok(fixed);
+    }
+    let terms = dimension_terms(f, scope);
+    if terms.len() < 2 {
+        return Ok(fixed);
+    }
+    let mut best: Option<(i64, &'static str)> = None;
+    for term in &terms {
+        // Sized over all time (the small `audit_log_counts`, microseconds), not the filter's
+        // date range (the per-day counters, up to a millisecond a sum): only the order matters.
+        if let Some(n) = super::audit_counts::count(conn, term, &AuditScope::All)? {
+            if best.is_none_or(|(b, _)| n < b) {
+                best = Some((n, choose_index(term, &AuditScope::All, true)));
+            }
+        }
+    }
+    Ok(best.map_or(fixed, |(_, index)| index))
 }
 
 /// Every column `row_to_log` reads, for the rows whose `seq` the `inner` query yields, in
@@ -160,7 +201,8 @@ fn page_rows(
     scope: &AuditScope,
     pg: &PageSpec,
 ) -> rusqlite::Result<Vec<AuditLog>> {
-    let Some((sql, p)) = page_sql(f, scope, pg) else {
+    let index = pick_index(conn, f, scope, pg.sort_ok)?;
+    let Some((sql, p)) = page_sql_via(f, scope, pg, index) else {
         return Ok(Vec::new());
     };
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -197,7 +239,8 @@ pub fn count(
     if let Some(n) = super::audit_counts::count(conn, f, scope)? {
         return Ok(if cap > 0 { n.min(cap + 1) } else { n });
     }
-    let Some((sql, p)) = count_sql(f, scope, cap) else {
+    let index = pick_index(conn, f, scope, true)?;
+    let Some((sql, p)) = count_sql_via(f, scope, cap, index) else {
         return Ok(0);
     };
     conn.prepare_cached(&sql)?

@@ -377,3 +377,46 @@ fn print_plans() {
         println!("== count {name}\n{}", plan(c, &sql, &p).join("\n"));
     }
 }
+
+#[test]
+fn the_smallest_dimension_term_drives() {
+    let c = conn();
+    c.execute_batch(
+        "INSERT INTO audit_log_counts VALUES
+             ('small', 'workspace', 'create', '', 5),
+             ('big', 'workspace', 'create', '', 90000),
+             ('big', 'license', 'create', '', 3),
+             ('big', 'user', 'write', '', 400000);",
+    )
+    .expect("counters");
+    let s = |v: &str| Some(v.to_string());
+    let pick = |f: AuditFilter| pick_index(&c, &f, &AuditScope::All, false).expect("pick");
+    let small_ws = AuditFilter {
+        organization_id: s("small"),
+        resource_type: s("workspace"),
+        ..AuditFilter::default()
+    };
+    assert_eq!(pick(small_ws.clone()), "audit_logs_org_time");
+    let big_license = AuditFilter {
+        organization_id: s("big"),
+        resource_type: s("license"),
+        ..AuditFilter::default()
+    };
+    assert_eq!(pick(big_license), "audit_logs_type_time");
+    // A selective term keeps driving (its index carries the dimension columns).
+    let with_user = AuditFilter {
+        username: s("alice"),
+        ..small_ws.clone()
+    };
+    assert_eq!(pick(with_user), "audit_logs_user_time");
+    // The caller's one organization counts as an organization term.
+    let scoped = AuditFilter {
+        resource_type: s("workspace"),
+        ..AuditFilter::default()
+    };
+    let one_org = AuditScope::Orgs(vec!["small".into()]);
+    assert_eq!(
+        pick_index(&c, &scoped, &one_org, false).expect("pick"),
+        "audit_logs_org_time"
+    );
+}

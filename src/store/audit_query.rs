@@ -148,6 +148,17 @@ pub fn page_ids_sql(
     scope: &AuditScope,
     pg: &PageSpec,
 ) -> Option<(String, Params)> {
+    page_ids_sql_via(f, scope, pg, choose_index(f, scope, pg.sort_ok))
+}
+
+/// `page_ids_sql` driven by a given index (one `choose_index` or `audit_logs::pick_index`
+/// returned for this filter).
+pub fn page_ids_sql_via(
+    f: &AuditFilter,
+    scope: &AuditScope,
+    pg: &PageSpec,
+    index: &'static str,
+) -> Option<(String, Params)> {
     let mut p = Params::default();
     let terms = where_terms(f, scope, pg.after.as_ref(), &mut p)?;
     let lim = p.push(pg.limit);
@@ -155,7 +166,7 @@ pub fn page_ids_sql(
     let sql = format!(
         "SELECT al.seq FROM audit_logs al INDEXED BY {}{} \
          ORDER BY al.time DESC, al.seq DESC LIMIT {lim} OFFSET {off}",
-        choose_index(f, scope, pg.sort_ok),
+        index,
         where_sql(&terms)
     );
     Some((sql, p))
@@ -163,13 +174,19 @@ pub fn page_ids_sql(
 
 /// The count statement; `cap` > 0 stops counting after `cap + 1` rows (Coder's capped count).
 pub fn count_sql(f: &AuditFilter, scope: &AuditScope, cap: i64) -> Option<(String, Params)> {
+    count_sql_via(f, scope, cap, choose_index(f, scope, true))
+}
+
+/// `count_sql` driven by a given index.
+pub fn count_sql_via(
+    f: &AuditFilter,
+    scope: &AuditScope,
+    cap: i64,
+    index: &'static str,
+) -> Option<(String, Params)> {
     let mut p = Params::default();
     let terms = where_terms(f, scope, None, &mut p)?;
-    let from = format!(
-        "audit_logs al INDEXED BY {}{}",
-        choose_index(f, scope, true),
-        where_sql(&terms)
-    );
+    let from = format!("audit_logs al INDEXED BY {index}{}", where_sql(&terms));
     let sql = if cap > 0 {
         let lim = p.push(cap + 1);
         format!("SELECT count(*) FROM (SELECT 1 FROM {from} LIMIT {lim})")
@@ -177,4 +194,48 @@ pub fn count_sql(f: &AuditFilter, scope: &AuditScope, cap: i64) -> Option<(Strin
         format!("SELECT count(*) FROM {from}")
     };
     Some((sql, p))
+}
+
+/// Whether a filter has a term of its own index that is selective by nature (a user, a
+/// request, a resource, a target): such a term drives, and its index covers the dimension
+/// columns (organization, type, action, build reason) that may be combined with it.
+pub fn has_selective_term(f: &AuditFilter) -> bool {
+    f.request_id.is_some()
+        || f.resource_id.is_some()
+        || f.resource_target.is_some()
+        || f.user_id.is_some()
+        || f.username.is_some()
+        || f.email.is_some()
+}
+
+/// Each dimension term of a filter on its own: type and action (together when both are
+/// given), build reason, and the one organization (named, or the caller's only one). The
+/// counters size each.
+pub fn dimension_terms(f: &AuditFilter, scope: &AuditScope) -> Vec<AuditFilter> {
+    let base = AuditFilter::default();
+    let mut out = Vec::new();
+    if f.resource_type.is_some() || f.action.is_some() {
+        out.push(AuditFilter {
+            resource_type: f.resource_type.clone(),
+            action: f.action.clone(),
+            ..base.clone()
+        });
+    }
+    if let Some(v) = &f.build_reason {
+        out.push(AuditFilter {
+            build_reason: Some(v.clone()),
+            ..base.clone()
+        });
+    }
+    let org = f.organization_id.clone().or(match scope {
+        AuditScope::Orgs(o) if o.len() == 1 => Some(o[0].clone()),
+        _ => None,
+    });
+    if org.is_some() {
+        out.push(AuditFilter {
+            organization_id: org,
+            ..base
+        });
+    }
+    out
 }
