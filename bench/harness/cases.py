@@ -3,6 +3,7 @@ users/members pages and the write path."""
 from __future__ import annotations
 
 import datetime
+import json
 import sqlite3
 import urllib.parse
 import uuid
@@ -84,19 +85,42 @@ def audit_path(q: str, offset: int = 0, after_id: str | None = None, limit: int 
 
 
 def time_get(api, path: str, opts, check=None):
-    """Median/p95 of full GET responses; `check(json)` adds fields from the last body."""
+    """Median/p95 of full GET responses (decompression included); `check(json)` adds fields
+    from the last body."""
     def fn():
         status, raw = api.request("GET", path)
         if status != 200:
-            raise RuntimeError(f"GET {path}: HTTP {status}: {raw[:300]!r}")
+            raise RuntimeError(f"GET {path} ({api.profile}): HTTP {status}: {raw[:300]!r}")
         return raw
     samples, raw = run_timed(fn, opts.budget, opts.min_reps, opts.max_reps)
     st = summarize(samples)
     st["path"] = path
+    st["profile"] = api.profile
     st["bytes"] = len(raw)
+    st["wire_bytes"] = api.last_wire_bytes
+    st["encoding"] = api.last_encoding
     if check:
-        import json
         st.update(check(json.loads(raw)))
+    return st
+
+
+def time_profiles(apis: dict, path: str, opts, check=None, others=("browser", "identity")):
+    """The request timed with the Go-like client (the headline figure: the returned dict is its
+    summary, as `time_get` gives), then with each of `others` right after it under the same
+    rules; their summaries go to `profiles`. Every profile must get the same answer."""
+    st = time_get(apis["go"], path, opts, check)
+    st["profiles"] = {}
+    keys = [k for k in ("rows", "count", "digest", "seats") if k in st]
+    for name in others:
+        if name not in apis:
+            continue
+        sub = time_get(apis[name], path, opts, check)
+        diff = [k for k in keys if sub.get(k) != st.get(k)]
+        if diff:
+            raise RuntimeError(f"GET {path}: the {name} client got another answer than the go client "
+                               f"({', '.join(f'{k}: {sub.get(k)} vs {st.get(k)}' for k in diff)})")
+        st["profiles"][name] = {k: sub[k] for k in ("n", "median_ms", "p95_ms", "min_ms", "max_ms",
+                                                     "bytes", "wire_bytes", "encoding")}
     return st
 
 
