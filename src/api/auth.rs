@@ -219,12 +219,7 @@ async fn login(
         }
         // Signing in is being seen: a dormant account wakes up, and `last_seen_at` is set now
         // (the per-request bookkeeping only refreshes it once an hour per key).
-        tx.execute(
-            "UPDATE users SET last_seen_at = ?2, \
-             status = CASE WHEN status = 'dormant' THEN 'active' ELSE status END, \
-             updated_at = CASE WHEN status = 'dormant' THEN ?2 ELSE updated_at END WHERE id = ?1",
-            rusqlite::params![user_id, now_micros()],
-        )?;
+        store::user_updates::mark_seen(tx, &user_id, now_micros())?;
         let (_, full) = insert_key(tx, &user_id, "password", lifetime, "", &ip)?;
         Ok(full)
     })

@@ -82,7 +82,6 @@ fn go_time_string(micros: i64) -> String {
 
 struct Loaded {
     caller: Caller,
-    status: String,
     needs_touch: Option<i64>, // new expiry when bookkeeping is due
 }
 
@@ -165,7 +164,6 @@ fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
             key_id: key.id,
             login_type: key.login_type,
         },
-        status,
         needs_touch,
     })
 }
@@ -184,16 +182,11 @@ async fn authenticate(req: HttpRequest) -> ApiResult<Option<Caller>> {
         let ip = crate::request_meta::peer_ip(&req).unwrap_or_default();
         let key_id = loaded.caller.key_id.clone();
         let user_id = loaded.caller.subject.user_id.clone();
-        let dormant = loaded.status == "dormant";
         state
             .db
             .write(move |tx| {
                 store::api_keys::touch(tx, &key_id, now, &ip, expiry)?;
-                tx.execute(
-                    "UPDATE users SET last_seen_at = ?2, status = CASE WHEN ?3 THEN 'active' ELSE status END \
-                     WHERE id = ?1",
-                    params![user_id, now, dormant],
-                )?;
+                store::user_updates::mark_seen(tx, &user_id, now)?;
                 Ok(())
             })
             .await?;

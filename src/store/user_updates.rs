@@ -182,3 +182,16 @@ pub fn existing_orgs(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<
     let rows = stmt.query_map(p.as_params(), |r| r.get(0))?;
     rows.collect()
 }
+
+/// A user was seen (signed in, or used a key): `last_seen_at` is now, and a dormant account
+/// wakes up as `active`, its `updated_at` bumped as a status change bumps it. The one place
+/// of Coder's dormant rule (sign-in and per-request bookkeeping both call it).
+pub fn mark_seen(conn: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE users SET last_seen_at = ?2, \
+         updated_at = CASE WHEN status = 'dormant' THEN ?2 ELSE updated_at END, \
+         status = CASE WHEN status = 'dormant' THEN 'active' ELSE status END WHERE id = ?1",
+    )?
+    .execute(params![id, now])?;
+    Ok(())
+}

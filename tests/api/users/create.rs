@@ -219,3 +219,37 @@ fn create_user_permissions() {
         }
     }
 }
+
+/// Coder's dormant rule, one rule for every way of being seen: a dormant user who uses an API
+/// key (not a sign-in) becomes active, and the status change bumps `updated_at` as a sign-in's
+/// does.
+#[test]
+fn a_dormant_user_seen_through_a_key_wakes_up_with_updated_at() {
+    let s = TestServer::start();
+    let owner = s.owner();
+    let org = default_org_id(&s);
+    let u = owner
+        .post(
+            "/api/v2/users",
+            json!({"email": "erin@example.com", "username": "erin", "password": PASSWORD,
+                   "login_type": "password", "organization_ids": [org]}),
+        )
+        .expect(201)
+        .body;
+    assert_eq!(u["status"], "dormant");
+    let created = u["updated_at"].as_str().expect("updated_at").to_string();
+    let key = owner
+        .post("/api/v2/users/erin/keys/tokens", json!({"token_name": "t"}))
+        .expect(201)
+        .body["key"]
+        .as_str()
+        .expect("key")
+        .to_string();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    owner.with_token(&key).get("/api/v2/users/me").expect(200);
+    let after = owner.get("/api/v2/users/erin").expect(200).body;
+    assert_eq!(after["status"], "active");
+    let updated = after["updated_at"].as_str().expect("updated_at");
+    assert!(updated > created.as_str(), "{updated} > {created}");
+    assert!(after["last_seen_at"].as_str().is_some_and(|t| t >= updated));
+}
