@@ -1,9 +1,12 @@
-//! Path parameters shared by many routes: `{user}` and `{organization}`.
+//! Path parameters shared by many routes: `{user}`, `{organization}` and `{workspace}`.
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::model::workspace::Workspace;
 use crate::model::Organization;
+use crate::rbac::Subject;
 use crate::store;
+use actix_web::http::StatusCode;
 use rusqlite::Connection;
 
 /// `{user}`: `me`, a UUID, or a username (case-insensitive), non-deleted. Coder answers 400
@@ -51,4 +54,27 @@ pub fn resolve_readable_user(conn: &Connection, caller: &Caller, value: &str) ->
     } else {
         Err(user_not_found(value))
     }
+}
+
+/// `{workspace}`: a UUID of a workspace the caller may read (deleted ones included);
+/// otherwise 400 (not a UUID) or 404.
+pub fn load_readable(conn: &Connection, subject: &Subject, value: &str) -> ApiResult<Workspace> {
+    let id = crate::model::parse_uuid(value).ok_or_else(|| {
+        ApiError::bad_request(format!("Invalid UUID {value:?}."))
+            .detail(format!("invalid UUID length: {}", value.len()))
+    })?;
+    match store::workspaces::get(conn, &id)? {
+        Some(w) if subject.can_read_workspace(&w.organization_id, &w.owner_id) => Ok(w),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+pub fn gone(ws: &Workspace) -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        format!(
+            "Workspace {:?} was deleted, you can view this workspace by specifying '?deleted=true' and trying again.",
+            ws.id
+        ),
+    )
 }

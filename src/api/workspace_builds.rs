@@ -3,7 +3,7 @@
 //! once. Audit: start/stop write a `workspace_build` row (resource id = build id), delete a
 //! `workspace` `delete` row; both carry Coder's `additional_fields` and the build reason.
 
-use super::workspaces::{gone, load_readable};
+use super::params::{gone, load_readable};
 use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};

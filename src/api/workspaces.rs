@@ -3,21 +3,17 @@
 //! build #1, in the creating transaction; the build's job id is the request id, so both rows
 //! share Coder's "provisioner job id" request id.
 
-use super::params::{resolve_org, resolve_user};
+use super::params::{gone, load_readable, resolve_org, resolve_user};
 use super::workspace_builds::{build_audit_fields, build_record};
 use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
-use crate::model::workspace::Workspace;
-use crate::rbac::Subject;
 use crate::request_meta::RequestMeta;
 use crate::search::pagination::{self, query_pairs, query_values};
 use crate::state::AppState;
 use crate::store;
 use crate::store::workspaces::{ListFilter, NewBuild, NewWorkspace, ReadScope};
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -28,29 +24,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/workspaces", web::get().to(list))
     .route("/workspaces/{workspace}", web::get().to(get_one));
-}
-
-/// `{workspace}`: a UUID of a workspace the caller may read (deleted ones included);
-/// otherwise 400 (not a UUID) or 404.
-pub fn load_readable(conn: &Connection, subject: &Subject, value: &str) -> ApiResult<Workspace> {
-    let id = crate::model::parse_uuid(value).ok_or_else(|| {
-        ApiError::bad_request(format!("Invalid UUID {value:?}."))
-            .detail(format!("invalid UUID length: {}", value.len()))
-    })?;
-    match store::workspaces::get(conn, &id)? {
-        Some(w) if subject.can_read_workspace(&w.organization_id, &w.owner_id) => Ok(w),
-        _ => Err(ApiError::not_found()),
-    }
-}
-
-pub fn gone(ws: &Workspace) -> ApiError {
-    ApiError::new(
-        StatusCode::GONE,
-        format!(
-            "Workspace {:?} was deleted, you can view this workspace by specifying '?deleted=true' and trying again.",
-            ws.id
-        ),
-    )
 }
 
 #[derive(Deserialize, Default)]

@@ -2,9 +2,9 @@
 //! audit history (growing over time, weekday/office-hour pattern, Zipf-skewed actors), each
 //! audit row hash-chained as it is written.
 
-use super::gen::{Build, Workspace, DAY, END, HOUR, NIL, REASONS};
 use super::people::User;
 use super::pick::{uuid, zipf_weights, Weighted};
+use super::shape::{Build, Workspace, DAY, END, HOUR, NIL, REASONS};
 use super::Sizes;
 use crate::import::bulk::{Target, V::*};
 use rand::rngs::StdRng;

@@ -4,43 +4,11 @@
 
 use super::people::days;
 use super::pick::{uuid, Weighted};
+use super::shape::{Build, Workspace, END, REASONS};
 use super::Sizes;
 use crate::import::bulk::{Target, V::*};
 use rand::rngs::StdRng;
 use rand::Rng;
-
-pub(super) const DAY: i64 = 86_400_000_000;
-pub(super) const HOUR: i64 = 3_600_000_000;
-/// Fixed end of the history (2025-07-01T00:00:00Z) so output does not depend on "now".
-pub(super) const END: i64 = 1_751_328_000_000_000;
-pub(super) const NIL: &str = crate::model::NIL_UUID;
-
-pub(super) const REASONS: &[&str] = &[
-    "initiator",
-    "autostart",
-    "autostop",
-    "dashboard",
-    "cli",
-    "ssh_connection",
-    "vscode_connection",
-    "dormancy",
-    "autodelete",
-];
-
-pub(super) struct Workspace {
-    pub(super) id: String,
-    pub(super) owner: usize,
-    pub(super) org: usize,
-    pub(super) name: String,
-    pub(super) created: i64,
-    pub(super) end: i64,
-}
-
-pub(super) struct Build {
-    pub(super) id: String,
-    pub(super) ws: u32,
-    pub(super) reason: u8,
-}
 
 pub fn generate(target: &Target, rng: &mut StdRng, s: &Sizes) -> Result<(), String> {
     let (orgs, users) = super::people::orgs_and_users(target, rng, s)?;

@@ -6,6 +6,7 @@ mod activity;
 mod gen;
 mod people;
 mod pick;
+mod shape;
 
 use crate::import::bulk::{group, Target};
 use clap::Args;

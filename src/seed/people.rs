@@ -1,8 +1,8 @@
 //! Organizations and users for `coderlite seed`: five organizations, one system user, 1 in
 //! 500 service accounts, and people with Coder's status/role/login-type mix.
 
-use super::gen::{DAY, END};
 use super::pick::{uuid, Weighted};
+use super::shape::{DAY, END};
 use super::Sizes;
 use crate::import::bulk::{Target, V::*};
 use rand::rngs::StdRng;
