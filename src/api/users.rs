@@ -79,15 +79,28 @@ async fn get_user(
     caller: Caller,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let value = path.into_inner();
-    let user = state
+    let user = read_user(&state, caller, path.into_inner(), |_, _| true).await?;
+    Ok(crate::json::ok(&user))
+}
+
+/// `{user}` read under the caller's permission (`resolve_readable_user`), then `allowed`
+/// (caller, user id) decides; a user the caller may read but not see this way is 404.
+async fn read_user(
+    state: &AppState,
+    caller: Caller,
+    value: String,
+    allowed: impl FnOnce(&Caller, &str) -> bool + Send + 'static,
+) -> ApiResult<User> {
+    state
         .db
         .read(move |c| {
             let id = resolve_readable_user(c, &caller, &value)?;
+            if !allowed(&caller, &id) {
+                return Err(ApiError::not_found());
+            }
             load_user(c, &id)
         })
-        .await?;
-    Ok(crate::json::ok(&user))
+        .await
 }
 
 /// A fully built user (with `organization_ids` and `has_ai_seat`) after a change.

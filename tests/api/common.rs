@@ -384,3 +384,17 @@ pub fn seed_user(
     let client = server.login(&format!("{username}@example.com"), PASSWORD);
     (id, client)
 }
+
+/// A new API token of `user` (`me`, a name or an id) created by `client`; its secret.
+pub fn new_token(client: &Client, user: &str, name: &str) -> String {
+    client
+        .post(
+            &format!("/api/v2/users/{user}/keys/tokens"),
+            json!({"token_name": name}),
+        )
+        .expect(201)
+        .body["key"]
+        .as_str()
+        .expect("key")
+        .to_string()
+}

@@ -128,13 +128,7 @@ fn server_with_rows() -> (TestServer, String) {
             )
             .expect(201);
     }
-    let token = owner
-        .post("/api/v2/users/me/keys/tokens", json!({"token_name": "enc"}))
-        .expect(201)
-        .body["key"]
-        .as_str()
-        .expect("key")
-        .to_string();
+    let token = new_token(&owner, "me", "enc");
     (s, token)
 }
 

@@ -1,6 +1,6 @@
 //! A user's own account data: password, roles, organizations.
 
-use super::{audit_view, body, finish_record, user_record};
+use super::{audit_view, body, finish_record, read_user, user_record};
 use crate::api::params::resolve_readable_user;
 use crate::audit;
 use crate::auth::{password, Caller};
@@ -166,16 +166,9 @@ pub async fn login_type(
     caller: Caller,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let value = path.into_inner();
-    let user = state
-        .db
-        .read(move |c| {
-            let id = resolve_readable_user(c, &caller, &value)?;
-            if id != caller.user_id() && !caller.subject.can_manage_users() {
-                return Err(ApiError::not_found());
-            }
-            store::users::get_by_id(c, &id)?.ok_or_else(ApiError::not_found)
-        })
-        .await?;
+    let user = read_user(&state, caller, path.into_inner(), |caller, id| {
+        id == caller.user_id() || caller.subject.can_manage_users()
+    })
+    .await?;
     Ok(crate::json::ok(&json!({ "login_type": user.login_type })))
 }

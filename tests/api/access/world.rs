@@ -183,16 +183,7 @@ impl World {
 
     /// A named long-lived token of `user`, minted by the owner; returns the full token.
     pub fn token_for(&self, user_id: &str, name: &str) -> String {
-        self.owner
-            .post(
-                &format!("/api/v2/users/{user_id}/keys/tokens"),
-                json!({"token_name": name}),
-            )
-            .expect(201)
-            .body["key"]
-            .as_str()
-            .expect("key")
-            .to_string()
+        crate::common::new_token(&self.owner, user_id, name)
     }
 
     /// A workspace of `user` in `org`, created by the owner.

@@ -238,13 +238,7 @@ fn a_dormant_user_seen_through_a_key_wakes_up_with_updated_at() {
         .body;
     assert_eq!(u["status"], "dormant");
     let created = u["updated_at"].as_str().expect("updated_at").to_string();
-    let key = owner
-        .post("/api/v2/users/erin/keys/tokens", json!({"token_name": "t"}))
-        .expect(201)
-        .body["key"]
-        .as_str()
-        .expect("key")
-        .to_string();
+    let key = new_token(&owner, "erin", "t");
     std::thread::sleep(std::time::Duration::from_millis(5));
     owner.with_token(&key).get("/api/v2/users/me").expect(200);
     let after = owner.get("/api/v2/users/erin").expect(200).body;
