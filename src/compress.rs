@@ -49,36 +49,27 @@ pub async fn middleware(
         return Ok(ServiceResponse::new(req, res));
     }
     let (res, body) = res.into_parts();
-    let body = match body.size() {
-        BodySize::None | BodySize::Sized(0) => body,
-        BodySize::Sized(n) if (n as usize) < MIN_SIZE => body,
-        BodySize::Sized(n) => {
+    let encoded = match body.size() {
+        BodySize::Sized(n) if (n as usize) >= MIN_SIZE => {
             let bytes = actix_web::body::to_bytes(body)
                 .await
                 .map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
-            let gz = if (n as usize) <= INLINE_MAX {
-                gzip_bytes(&bytes)
+            if (n as usize) <= INLINE_MAX {
+                BoxBody::new(gzip_bytes(&bytes))
             } else {
-                actix_web::web::block(move || gzip_bytes(&bytes)).await?
-            };
-            let mut res = res.set_body(());
-            mark_gzip(res.headers_mut());
-            return Ok(ServiceResponse::new(req, res.set_body(BoxBody::new(gz))));
+                BoxBody::new(actix_web::web::block(move || gzip_bytes(&bytes)).await?)
+            }
         }
-        BodySize::Stream => {
-            let mut res = res.set_body(());
-            mark_gzip(res.headers_mut());
-            let stream = GzipStream {
-                inner: body,
-                encoder: Some(GzEncoder::new(Vec::new(), Compression::fast())),
-            };
-            return Ok(ServiceResponse::new(
-                req,
-                res.set_body(BoxBody::new(stream)),
-            ));
-        }
+        BodySize::Stream => BoxBody::new(GzipStream {
+            inner: body,
+            encoder: Some(GzEncoder::new(Vec::new(), Compression::fast())),
+        }),
+        // Empty or small: sent as it is.
+        _ => return Ok(ServiceResponse::new(req, res.set_body(body))),
     };
-    Ok(ServiceResponse::new(req, res.set_body(body)))
+    let mut res = res.set_body(encoded);
+    mark_gzip(res.headers_mut());
+    Ok(ServiceResponse::new(req, res))
 }
 
 fn mark_gzip(headers: &mut HeaderMap) {

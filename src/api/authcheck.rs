@@ -98,31 +98,33 @@ async fn check_authorization(
 
 /// Fills the owner and organization of the object named by `resource_id`, as Coder fetches
 /// it (for the resource types coderlite stores).
-fn resolve_resource(conn: &rusqlite::Connection, obj: &mut AuthObject, id: &str) -> ApiResult<()> {
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(
-            ApiError::bad_request(format!("Object {id:?} id is not a valid uuid.")).validations(
-                vec![Validation::new(
-                    "resource_id",
-                    format!("invalid UUID length: {}", id.len()),
-                )],
-            ),
-        );
-    }
-    let not_found = || ApiError::bad_request(format!("Object {id:?} does not exist."));
+fn resolve_resource(
+    conn: &rusqlite::Connection,
+    obj: &mut AuthObject,
+    value: &str,
+) -> ApiResult<()> {
+    let id = crate::model::parse_uuid(value).ok_or_else(|| {
+        ApiError::bad_request(format!("Object {value:?} id is not a valid uuid.")).validations(
+            vec![Validation::new(
+                "resource_id",
+                format!("invalid UUID length: {}", value.len()),
+            )],
+        )
+    })?;
+    let not_found = || ApiError::bad_request(format!("Object {value:?} does not exist."));
     match obj.resource_type.as_str() {
         "workspace" => {
-            let ws = store::workspaces::get(conn, id)?.ok_or_else(not_found)?;
+            let ws = store::workspaces::get(conn, &id)?.ok_or_else(not_found)?;
             obj.owner_id = Some(ws.owner_id);
             obj.org_id = Some(ws.organization_id);
         }
         "user" => {
-            store::users::get_by_id(conn, id)?.ok_or_else(not_found)?;
-            obj.owner_id = Some(id.to_string());
+            store::users::get_by_id(conn, &id)?.ok_or_else(not_found)?;
+            obj.owner_id = Some(id);
         }
         "organization" => {
-            store::orgs::resolve(conn, id)?.ok_or_else(not_found)?;
-            obj.org_id = Some(id.to_string());
+            store::orgs::resolve(conn, &id)?.ok_or_else(not_found)?;
+            obj.org_id = Some(id);
         }
         other => {
             return Err(ApiError::bad_request(format!(
