@@ -2,7 +2,7 @@
 chromedriver's W3C WebDriver HTTP protocol with the standard library only (urllib).
 
 The audit page renders `#audit-table tr.audit-row` per log (web/assets/js/pages/audit_row.js)
-and asks for PAGE_SIZE rows (web/assets/js/query.js; no URL parameter changes it). The time of
+and asks for `?size=` rows (one of PAGE_SIZES in web/assets/js/query.js; 50 here). The time of
 a navigation is `performance.now()` (relative to the navigation's timeOrigin) when the wanted
 number of rows is first in the DOM: a MutationObserver, installed before any page script with
 chromedriver's CDP bridge (Page.addScriptToEvaluateOnNewDocument), records it; an
@@ -147,13 +147,20 @@ class Driver:
 
 
 def page_size(origin: str) -> int | None:
-    """PAGE_SIZE of the web UI the server ships (its /assets/js/query.js)."""
+    """The largest page the web UI the server ships can show up to WANT_ROWS rows: its
+    PAGE_SIZES (chosen with `?size=`) or, in older builds, its fixed PAGE_SIZE."""
     try:
         with urllib.request.urlopen(origin + "/assets/js/query.js", timeout=10) as r:
-            m = re.search(r"export const PAGE_SIZE\s*=\s*(\d+)", r.read().decode())
-            return int(m.group(1)) if m else None
+            src = r.read().decode()
     except OSError:
         return None
+    m = re.search(r"export const PAGE_SIZES\s*=\s*\[([\d,\s]+)\]", src)
+    if m:
+        sizes = [int(x) for x in m.group(1).split(",") if x.strip()]
+        fit = [x for x in sizes if x <= WANT_ROWS]
+        return max(fit) if fit else min(sizes)
+    m = re.search(r"export const PAGE_SIZE\s*=\s*(\d+)", src)
+    return int(m.group(1)) if m else None
 
 
 def run(port: int, token: str, reps: int, log_path: str, log=print) -> dict:
@@ -166,8 +173,9 @@ def run(port: int, token: str, reps: int, log_path: str, log=print) -> dict:
     ps = page_size(origin)
     want = min(WANT_ROWS, ps) if ps else WANT_ROWS
     if ps and ps < WANT_ROWS:
-        log(f"    the audit page shows {ps} rows a page (PAGE_SIZE in web/assets/js/query.js, no URL "
-            f"parameter): timing navigation -> {want} rendered rows")
+        log(f"    the audit page shows at most {ps} rows a page (web/assets/js/query.js): "
+            f"timing navigation -> {want} rendered rows")
+    path = f"/audit?size={want}"
     try:
         d = Driver(log_path)
     except (OSError, WebDriverError) as e:
@@ -186,7 +194,7 @@ def run(port: int, token: str, reps: int, log_path: str, log=print) -> dict:
         samples = []
         for i in range(reps + 1):
             d.goto("about:blank")
-            d.goto(origin + "/audit")
+            d.goto(origin + path)
             r = d.cmd("POST", "/execute/async", {"script": WAIT_JS, "args": [want, ROW_SELECTOR]})
             if not r or r.get("rows", 0) < want:
                 raise WebDriverError(f"audit page rendered {r and r.get('rows')} rows, wanted {want} ({r})")
@@ -198,7 +206,7 @@ def run(port: int, token: str, reps: int, log_path: str, log=print) -> dict:
         st = summarize(rows)
         med = lambda k: (round(statistics.median([s[k] for s in samples if s.get(k) is not None]), 2)  # noqa: E731
                          if any(s.get(k) is not None for s in samples) else None)
-        return {"reps": len(samples), "rows": want, "page_size": ps, "url": "/audit",
+        return {"reps": len(samples), "rows": want, "page_size": ps, "url": path,
                 "median_ms": st["median_ms"], "p95_ms": st["p95_ms"], "min_ms": st["min_ms"],
                 "max_ms": st["max_ms"], "frame_median_ms": med("frame_ms"), "api_median_ms": med("api_ms"),
                 "api_start_median_ms": med("api_start_ms"), "dcl_median_ms": med("dom_content_loaded_ms"),

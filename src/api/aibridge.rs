@@ -15,7 +15,8 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::model::aibridge::{AIBridgeInterception, AIBridgeListInterceptionsResponse};
 use crate::request_meta::RequestMeta;
-use crate::search::pagination::{self, query_pairs, query_values};
+use crate::search::pagination::{self, query_values};
+use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
 use crate::store::interceptions::Filter;
@@ -61,7 +62,7 @@ async fn list(
     caller: Caller,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let pairs = query_pairs(req.query_string())?;
+    let pairs = query_string::pairs(&req)?;
     let page = pagination::parse(&pairs)?;
     if page.after_id.is_some() && page.offset != 0 {
         return Err(

@@ -10,13 +10,13 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{ApiAllowListTarget, ApiKey, ApiKeyWithOwner};
 use crate::request_meta::RequestMeta;
+use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
 use crate::store::api_keys::{ApiKeyRow, KeyListing};
 use crate::timefmt::format_micros;
 use actix_web::{web, HttpRequest, HttpResponse};
 use rusqlite::Connection;
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// Session-style keys from `POST /users/{user}/keys` last a week, as in Coder.
@@ -136,11 +136,6 @@ async fn post_session_key(
     Ok(crate::json::created(&json!({ "key": key })))
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
-    include_all: Option<String>,
-}
-
 /// `GET /users/{user}/keys/tokens` → `[]APIKeyWithOwner`; `include_all=true` lists every
 /// user's tokens the caller may see.
 async fn list_tokens(
@@ -149,9 +144,7 @@ async fn list_tokens(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let include_all = web::Query::<ListQuery>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.include_all.clone())
+    let include_all = query_string::first(&req, "include_all")
         .is_some_and(|v| matches!(v.as_str(), "1" | "t" | "T" | "true" | "TRUE" | "True"));
     let value = path.into_inner();
     let keys = state

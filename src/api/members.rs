@@ -11,7 +11,7 @@ use crate::model::PaginatedMembersResponse;
 use crate::model::{Organization, OrganizationMember, OrganizationMemberWithUserData};
 use crate::rbac;
 use crate::request_meta::RequestMeta;
-use crate::search::{members as member_search, pagination};
+use crate::search::{members as member_search, pagination, query_string};
 use crate::state::AppState;
 use crate::store;
 use crate::timefmt::{format_micros, now_micros};
@@ -80,7 +80,7 @@ async fn list_members(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let org_value = path.into_inner();
-    let pairs = pagination::query_pairs(req.query_string())?;
+    let pairs = query_string::pairs(&req)?;
     let q = pagination::query_values(&pairs, "q")
         .first()
         .map(|s| s.to_string())
@@ -109,7 +109,7 @@ async fn paginated_members(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let org_value = path.into_inner();
-    let pairs = pagination::query_pairs(req.query_string())?;
+    let pairs = query_string::pairs(&req)?;
     let (members, count) = state
         .db
         .read(move |c| {

@@ -11,7 +11,8 @@ use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{GetUsersResponse, User};
-use crate::search::pagination::{query_pairs, query_values};
+use crate::search::pagination::query_values;
+use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -54,7 +55,7 @@ async fn list_users(
     caller: Caller,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let pairs = query_pairs(req.query_string())?;
+    let pairs = query_string::pairs(&req)?;
     let q = query_values(&pairs, "q").first().copied().unwrap_or("");
     let filter = crate::search::users::parse(q)?;
     let page = crate::search::pagination::parse(&pairs)?;

@@ -9,7 +9,8 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::model::workspace::{BuildWorkspace, WorkspaceBuild, BUILD_REASONS, TRANSITIONS};
 use crate::request_meta::RequestMeta;
-use crate::search::pagination::{self, query_pairs, query_values};
+use crate::search::pagination::{self, query_values};
+use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
 use crate::store::workspaces::NewBuild;
@@ -177,7 +178,7 @@ async fn list(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let pairs = query_pairs(req.query_string())?;
+    let pairs = query_string::pairs(&req)?;
     let page = pagination::parse(&pairs)?;
     let since = match query_values(&pairs, "since").first().copied() {
         None | Some("") => None,

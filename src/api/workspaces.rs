@@ -9,7 +9,8 @@ use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::request_meta::RequestMeta;
-use crate::search::pagination::{self, query_pairs, query_values};
+use crate::search::pagination::{self, query_values};
+use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
 use crate::store::workspaces::{ListFilter, NewBuild, NewWorkspace, ReadScope};
@@ -146,7 +147,7 @@ async fn list(
     caller: Caller,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let pairs = query_pairs(req.query_string())?;
+    let pairs = query_string::pairs(&req)?;
     let page = pagination::parse(&pairs)?;
     let q = query_values(&pairs, "q")
         .first()
@@ -185,7 +186,7 @@ async fn get_one(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let pairs = query_pairs(req.query_string())?;
+    let pairs = query_string::pairs(&req)?;
     let include_deleted = match query_values(&pairs, "include_deleted").first().copied() {
         None | Some("") => false,
         Some(v) => parse_go_bool(v).ok_or_else(|| {

@@ -46,11 +46,9 @@ pub fn token_from_request(req: &HttpRequest) -> Option<String> {
             return Some(c.value().to_string());
         }
     }
-    if let Ok(q) = web::Query::<Vec<(String, String)>>::from_query(req.query_string()) {
-        if let Some((_, v)) = q.iter().find(|(k, _)| k == SESSION_COOKIE) {
-            if !v.is_empty() {
-                return Some(v.clone());
-            }
+    if let Some(v) = crate::search::query_string::first(req, SESSION_COOKIE) {
+        if !v.is_empty() {
+            return Some(v);
         }
     }
     req.headers()

@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod params;
 #[cfg(test)]
 mod proptests;
+pub mod query_string;
 pub mod users;
 pub mod workspaces;
 

@@ -14,6 +14,7 @@ mod hostile;
 mod import;
 mod interceptions;
 mod keys;
+mod long_requests;
 mod members;
 mod ops;
 mod orgs;

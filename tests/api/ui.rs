@@ -492,6 +492,24 @@ fn ui_ai_addon_column_pagination_and_url_state() {
     });
     assert_eq!(b.text(&b.wait(".pagination .page-current")), "2");
 
+    // `?size=` picks another page size (10, 25, 50, 100); the page links keep it.
+    b.goto(&format!("{}/users?size=10&page=2", server.url));
+    let size10 = ids_of(
+        &owner
+            .get("/api/v2/users?limit=10&offset=10")
+            .expect(200)
+            .body,
+        "users",
+        "username",
+    );
+    assert_eq!(size10.len(), 10);
+    b.wait_until("page 2 of 10 rows", |b| b.strings(USER_ROWS) == size10);
+    b.click(&b.wait(".pagination a[aria-label='Page 3']"));
+    b.wait_until("size kept by the page link", |b| {
+        url_has(b, "size=10") && url_has(b, "page=3")
+    });
+    b.goto(&format!("{}/users", server.url));
+
     // A search and the status menu build `q`; both survive a reload.
     let input = b.wait("#users-filter");
     b.fill(&input, "user1");

@@ -6,7 +6,8 @@ use super::stream::{self, Encoding, RowStream, Snapshot};
 use super::{first_q, parse_filter, require_scope};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
-use crate::search::pagination::{query_pairs, query_values};
+use crate::search::pagination::query_values;
+use crate::search::query_string;
 use crate::state::AppState;
 use crate::store::audit_logs::PageSpec;
 use actix_web::http::header;
@@ -34,7 +35,7 @@ pub(super) async fn export(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let scope = require_scope(&caller)?;
-    let pairs = query_pairs(req.query_string())?;
+    let pairs = query_string::pairs(&req)?;
     let encoding = parse_format(&pairs)?;
     let q = first_q(&pairs);
     let db = state.db.clone();

@@ -28,7 +28,8 @@ use crate::error::{ApiError, ApiResult, Validation};
 use crate::model::AuditLogResponse;
 use crate::rbac::AuditScope;
 use crate::search::audit::AuditFilter;
-use crate::search::pagination::{self, query_pairs, query_values};
+use crate::search::pagination::{self, query_values};
+use crate::search::query_string;
 use crate::state::AppState;
 use crate::store::audit_logs::{self, Cursor, PageSpec};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -105,7 +106,7 @@ async fn list(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let scope = require_scope(&caller)?;
-    let pairs = query_pairs(req.query_string())?;
+    let pairs = query_string::pairs(&req)?;
     let page = pagination::parse(&pairs)?;
     let q = first_q(&pairs);
     let cap = state.config.audit_count_cap.max(0);

@@ -1,11 +1,18 @@
-// URL state (?filter=...&page=N) and editing of `q` search strings (key:value terms).
+// URL state (?filter=...&page=N&size=S) and editing of `q` search strings (key:value terms).
 
+// Rows a page, as Coder's tables show them; `?size=` picks another of PAGE_SIZES.
 export const PAGE_SIZE = 25;
+export const PAGE_SIZES = [10, 25, 50, 100];
 
 export function urlState() {
   const p = new URLSearchParams(location.search);
   const page = parseInt(p.get('page') || '1', 10);
-  return { filter: p.get('filter') || '', page: Number.isFinite(page) && page > 0 ? page : 1 };
+  const size = parseInt(p.get('size') || '', 10);
+  return {
+    filter: p.get('filter') || '',
+    page: Number.isFinite(page) && page > 0 ? page : 1,
+    size: PAGE_SIZES.includes(size) ? size : PAGE_SIZE,
+  };
 }
 
 // The URL for the current path with a new filter/page (page 1 is left out).

@@ -4,7 +4,7 @@
 import { get, qs } from '../api.js';
 import { h, icon, ICONS, replace } from '../dom.js';
 import { enumLabel } from '../format.js';
-import { PAGE_SIZE, urlState, stateUrl, getKey, setKey } from '../query.js';
+import { urlState, stateUrl, getKey, setKey } from '../query.js';
 import { pageHeader, loading, errorBox, pagination, tableWrap } from '../widgets.js';
 import { auditRows } from './audit_row.js';
 
@@ -18,7 +18,7 @@ const RESOURCE_TYPES = ['api_key', 'convert_login', 'custom_role', 'git_ssh_key'
   'idp_sync_settings_group', 'idp_sync_settings_role'];
 
 export async function auditPage(ctx) {
-  const { filter, page } = urlState();
+  const { filter, page, size } = urlState();
   const go = (q) => ctx.navigate(stateUrl({ filter: q.trim(), page: 1 }));
   const exportHref = `/api/v2/audit/export${qs({ format: 'csv', q: filter })}`;
   const exportLink = h('a', { class: 'btn', id: 'audit-export', href: exportHref, download: 'audit-logs.csv' },
@@ -31,7 +31,7 @@ export async function auditPage(ctx) {
 
   let data;
   try {
-    data = await get(`/audit${qs({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, q: filter })}`);
+    data = await get(`/audit${qs({ limit: size, offset: (page - 1) * size, q: filter })}`);
   } catch (e) {
     if (ctx.alive()) replace(results, errorBox(e, 'An error occurred while loading audit logs.'));
     return;
@@ -51,7 +51,7 @@ export async function auditPage(ctx) {
       ? auditRows(logs, { multiOrg })
       : h('tr', { class: 'empty' }, h('td', { colspan: 5, text: page > 1 ? 'No audit logs available on this page' : 'No audit logs available' }))));
   replace(results,
-    pagination({ page, pageSize: PAGE_SIZE, count: data.count || 0, countCap: data.count_cap || 0, shown: logs.length, unit: 'logs', hrefFor: (n) => stateUrl({ filter, page: n }) }),
+    pagination({ page, pageSize: size, count: data.count || 0, countCap: data.count_cap || 0, shown: logs.length, unit: 'logs', hrefFor: (n) => stateUrl({ filter, page: n }) }),
     tableWrap(table));
 }
 

@@ -2,7 +2,7 @@
 
 import { get, post, put, del, qs, enc } from '../api.js';
 import { h, replace } from '../dom.js';
-import { PAGE_SIZE, urlState, stateUrl } from '../query.js';
+import { urlState, stateUrl } from '../query.js';
 import {
   pageHeader, loading, errorBox, pagination, tableWrap, userCell, roleChips, showAISeatColumn,
   aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash, showActionError,
@@ -12,7 +12,7 @@ const MANAGER_ROLES = ['organization-admin', 'organization-user-admin'];
 
 export async function membersPage(ctx) {
   const orgParam = ctx.params[0];
-  const { filter, page } = urlState();
+  const { filter, page, size } = urlState();
   let org;
   let mine;
   try {
@@ -40,7 +40,7 @@ export async function membersPage(ctx) {
   let ent;
   try {
     [data, ent] = await Promise.all([
-      get(`/organizations/${enc(org.name)}/paginated-members${qs({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, q: filter })}`),
+      get(`/organizations/${enc(org.name)}/paginated-members${qs({ limit: size, offset: (page - 1) * size, q: filter })}`),
       get('/entitlements').catch(() => ctx.session.entitlements),
     ]);
   } catch (e) {
@@ -62,7 +62,7 @@ export async function membersPage(ctx) {
       ? members.map((m) => memberRow(ctx, org, m, showAI, canManage))
       : emptyRow(cols, page > 1 ? 'No members on this page' : 'No members found')));
   replace(results,
-    pagination({ page, pageSize: PAGE_SIZE, count: data.count || 0, shown: members.length, unit: 'members', hrefFor: (n) => stateUrl({ filter, page: n }) }),
+    pagination({ page, pageSize: size, count: data.count || 0, shown: members.length, unit: 'members', hrefFor: (n) => stateUrl({ filter, page: n }) }),
     tableWrap(table));
 }
 

@@ -4,14 +4,14 @@
 import { get, put, qs, enc } from '../api.js';
 import { h, replace } from '../dom.js';
 import { capitalize, parseTime, relative } from '../format.js';
-import { PAGE_SIZE, urlState, stateUrl, getKey, setKey } from '../query.js';
+import { urlState, stateUrl, getKey, setKey } from '../query.js';
 import {
   pageHeader, loading, errorBox, pagination, tableWrap, userCell, roleChips, showAISeatColumn,
   aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash, showActionError,
 } from '../widgets.js';
 
 export async function usersPage(ctx) {
-  const { filter, page } = urlState();
+  const { filter, page, size } = urlState();
   const canEdit = ctx.hasSiteRole('owner', 'user-admin');
   const go = (q) => ctx.navigate(stateUrl({ filter: q.trim(), page: 1 }));
   const results = h('div', { class: 'results' }, loading('Loading users…'));
@@ -25,7 +25,7 @@ export async function usersPage(ctx) {
   let ent;
   try {
     [data, ent] = await Promise.all([
-      get(`/users${qs({ q: filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })}`),
+      get(`/users${qs({ q: filter, limit: size, offset: (page - 1) * size })}`),
       get('/entitlements').catch(() => ctx.session.entitlements),
     ]);
   } catch (e) {
@@ -48,7 +48,7 @@ export async function usersPage(ctx) {
       ? users.map((u) => userRow(ctx, u, showAI, canEdit))
       : emptyRow(cols, page > 1 ? 'No users on this page' : 'No users found')));
   replace(results,
-    pagination({ page, pageSize: PAGE_SIZE, count: data.count || 0, shown: users.length, unit: 'users', hrefFor: (n) => stateUrl({ filter, page: n }) }),
+    pagination({ page, pageSize: size, count: data.count || 0, shown: users.length, unit: 'users', hrefFor: (n) => stateUrl({ filter, page: n }) }),
     tableWrap(table));
 }
 
