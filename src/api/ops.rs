@@ -1,12 +1,13 @@
 //! Operations endpoints: audit-chain verification under `/api/v2`; `/metrics` and `/healthz`
 //! at the root (for Prometheus and load balancers).
 
-use crate::audit::{self, chain, AuditRecord};
+use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::ops::{backup as ops_backup, metrics, Runtime};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
+use crate::store::audit_chain as chain;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;

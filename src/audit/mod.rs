@@ -2,7 +2,6 @@
 //! (`audited`), and a failed attempt by an authenticated caller is recorded afterwards with an
 //! empty diff and the error's status code, as Coder does.
 
-pub mod chain;
 pub mod describe;
 pub mod diff;
 pub mod fields;
@@ -83,7 +82,7 @@ pub fn insert_at(
     let id = crate::model::new_uuid();
     let text = |s: &str| SqlValue::Text(s.to_string());
     let opt = |s: &Option<String>| s.clone().map_or(SqlValue::Null, SqlValue::Text);
-    // In `chain::COLUMNS` order; bound exactly as hashed.
+    // In `store::audit_chain::COLUMNS` order; bound exactly as hashed.
     let values = [
         text(&id),
         SqlValue::Integer(now),
@@ -102,18 +101,7 @@ pub fn insert_at(
         text(&rec.resource_icon),
         opt(&rec.build_reason),
     ];
-    let prev = chain::head_hash(conn)?;
-    let hash = chain::link_values(&prev, &values);
-    conn.prepare_cached(&format!(
-        "INSERT INTO audit_logs ({}, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-        chain::COLUMNS
-    ))?
-    .execute(rusqlite::params_from_iter(
-        values
-            .into_iter()
-            .chain([SqlValue::Text(prev), SqlValue::Text(hash)]),
-    ))?;
+    crate::store::audit_chain::append(conn, values)?;
     Ok(id)
 }
 

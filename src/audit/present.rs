@@ -1,7 +1,46 @@
-//! How stored audit columns become API values (Coder's `convertAuditLog`): the diff,
-//! `additional_fields` with Go's decode fallback, the IP text and `resource_link`.
+//! How stored audit rows become API values (Coder's `convertAuditLog`): the diff,
+//! `additional_fields` with Go's decode fallback, the IP text, `resource_link` and the
+//! description.
 
+use super::describe::describe;
+use crate::model::AuditLog;
+use crate::store::audit_logs::AuditRow;
 use serde_json::{json, Map, Value};
+
+/// The API's `AuditLog` for a stored row.
+pub fn log(row: AuditRow) -> AuditLog {
+    let diff = diff(&row.diff);
+    let (additional_fields, fields) = additional_fields(&row.additional_fields);
+    let resource_link = resource_link(
+        &row.resource_type,
+        &row.resource_target,
+        row.is_deleted,
+        row.link_owner.as_deref(),
+        &fields,
+    );
+    AuditLog {
+        seq: row.seq,
+        id: row.id,
+        request_id: row.request_id,
+        time: row.time,
+        ip: ip(row.ip.as_deref()),
+        user_agent: row.user_agent.unwrap_or_default(),
+        description: describe(&row.action, &row.resource_type, row.status_code, &diff),
+        resource_type: row.resource_type,
+        resource_id: row.resource_id,
+        resource_target: row.resource_target,
+        resource_icon: row.resource_icon,
+        action: row.action,
+        diff,
+        status_code: row.status_code,
+        additional_fields,
+        resource_link,
+        is_deleted: row.is_deleted,
+        organization_id: row.organization_id,
+        organization: row.organization,
+        user: row.user,
+    }
+}
 
 /// `diff`: the stored object, or `{}` when empty or not a JSON object.
 pub fn diff(raw: &str) -> Value {

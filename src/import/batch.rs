@@ -162,12 +162,12 @@ impl Sink {
     }
 
     /// Links the current audit row into the tamper-evidence chain: hashes the cells written
-    /// so far (they must be `audit::chain::COLUMNS`, in order) after `prev`, appends
+    /// so far (they must be `store::audit_chain::COLUMNS`, in order) after `prev`, appends
     /// `prev_hash` and `hash`, and moves `prev` on.
     pub fn chain_audit_row(&mut self, prev: &mut String) {
         let start = self.row_start;
         let buf = self.batch.buf.as_bytes();
-        let hash = crate::audit::chain::link(
+        let hash = crate::store::audit_chain::link(
             prev,
             self.batch.cells[start..].iter().map(|c| match *c {
                 Cell::Null => ValueRef::Null,

@@ -148,7 +148,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
         no_post,
     )?;
     let reasons = &reasons;
-    let mut prev = crate::audit::chain::head_hash(target.conn())
+    let mut prev = crate::store::audit_chain::head_hash(target.conn())
         .map_err(|e| format!("cannot read the audit chain: {e}"))?;
     let mut counts = audit_counts::AuditCounts::default();
     // The unique index on `id` is built after the load (sorting beats a million random
@@ -193,7 +193,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
     // Every row was chained as it was read: when the newest row carries the hash the reader
     // computed last, the chain is whole and needs no scan (else `after_load` relinks).
     target.finish(|conn| {
-        let head = crate::audit::chain::head_hash(conn)
+        let head = crate::store::audit_chain::head_hash(conn)
             .map_err(|e| format!("cannot read the audit chain: {e}"))?;
         if head == prev {
             Ok(())
@@ -234,7 +234,7 @@ pub fn derive_members(conn: &Connection) -> Result<(), String> {
 /// whose trigger is off during the load; `rebuild` links anything left unlinked).
 pub fn after_load(conn: &Connection) -> Result<(), String> {
     let t = Instant::now();
-    let relinked = crate::audit::chain::rebuild(conn)
+    let relinked = crate::store::audit_chain::rebuild(conn)
         .map_err(|e| format!("cannot link the audit hash chain: {e}"))?;
     eprintln!(
         "  {:<24} {:>11} relinked {:>4.2} s",

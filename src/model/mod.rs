@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod audit;
 pub mod entitlements;
 pub mod org;
+pub mod query;
 pub mod role;
 pub mod user;
 pub mod workspace;

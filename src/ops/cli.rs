@@ -1,7 +1,7 @@
 //! `coderlite verify` and `coderlite backup`: offline tools that run against a database file
 //! while the server may keep serving it.
 
-use crate::audit::chain;
+use crate::store::audit_chain as chain;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 

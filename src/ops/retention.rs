@@ -11,12 +11,13 @@
 //! `audit_log`) with the count, the time range and the `seq` range removed.
 
 use super::Stop;
-use crate::audit::{self, chain, AuditRecord};
+use crate::audit::{self, AuditRecord};
 use crate::db::{write_tx, Db};
 use crate::error::ApiResult;
 use crate::model::NIL_UUID;
 use crate::ops::duration::HumanDuration;
 use crate::request_meta::RequestMeta;
+use crate::store::audit_chain as chain;
 use crate::store::settings;
 use crate::timefmt;
 use rusqlite::{params, Connection};

@@ -20,11 +20,14 @@ pub fn rows_after(
 ) -> rusqlite::Result<Vec<StreamRow>> {
     Ok(crate::store::audit_logs::after_seq(conn, after_seq, limit)?
         .into_iter()
-        .map(|(seq, hash, log)| StreamRow {
-            seq,
-            id: log.id.clone(),
-            hash,
-            json: crate::json::to_coder_json(&log).trim_end().to_string(),
+        .map(|(hash, row)| {
+            let log = crate::audit::present::log(row);
+            StreamRow {
+                seq: log.seq,
+                id: log.id.clone(),
+                hash,
+                json: crate::json::to_coder_json(&log).trim_end().to_string(),
+            }
         })
         .collect())
 }

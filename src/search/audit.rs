@@ -3,32 +3,10 @@
 
 use super::{terms, QueryParams};
 use crate::error::{ApiError, Validation};
+use crate::model::query::AuditFilter;
 use crate::model::{resource_type_names, AUDIT_ACTIONS, BUILD_REASONS};
 
 const DAY_MICROS: i64 = 86_400_000_000;
-
-/// Parsed filters; `None` = no filter. String values are already lower-cased (the whole query
-/// is), which is why `resource_target` and `email` are matched case-insensitively.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AuditFilter {
-    pub request_id: Option<String>,
-    pub resource_id: Option<String>,
-    pub resource_target: Option<String>,
-    /// A username (not `me`): rows of the non-deleted user with that name.
-    pub username: Option<String>,
-    /// From `username:me`.
-    pub user_id: Option<String>,
-    pub email: Option<String>,
-    /// Inclusive lower bound, microseconds.
-    pub date_from: Option<i64>,
-    /// Exclusive upper bound: the midnight after the `date_to` day (Coder stops at 23:59:59
-    /// and so misses the last second's fractions).
-    pub date_to_before: Option<i64>,
-    pub organization_id: Option<String>,
-    pub resource_type: Option<String>,
-    pub action: Option<String>,
-    pub build_reason: Option<String>,
-}
 
 /// Parses `q`. `org_id_by_name` resolves an organization name the caller may see to its id.
 /// Errors answer Coder's 400 `Invalid audit search query.`.

@@ -13,8 +13,9 @@
 
 use super::check_perturb as perturb;
 use crate::error::{ApiError, Validation};
+use crate::model::query::Pagination;
 use crate::rbac::{AuditScope, UserScope};
-use crate::search::{self, Pagination};
+use crate::search;
 use crate::store::{self, Params};
 use rusqlite::types::Value;
 use rusqlite::Connection;
@@ -240,8 +241,8 @@ impl Harness {
     /// perturbed filter, `pg` the perturbed page) and runs them. Returns `f`'s text params.
     fn users_sql(
         &self,
-        f: &search::users::UsersFilter,
-        g: &search::users::UsersFilter,
+        f: &crate::model::query::UsersFilter,
+        g: &crate::model::query::UsersFilter,
         page: &Pagination,
         pg: &Pagination,
     ) -> Vec<String> {
@@ -371,7 +372,7 @@ impl Harness {
         if let Some(a) = &page.after_id {
             assert_eq!(crate::model::parse_uuid(a).as_deref(), Some(a.as_str()));
         }
-        let f = search::users::UsersFilter::default();
+        let f = crate::model::query::UsersFilter::default();
         let params = self.users_sql(&f, &f, &page, &perturb::page(&page));
         let filter = store::interceptions::Filter::default();
         let limit = page.limit.clamp(1, 1000);
@@ -396,7 +397,7 @@ impl Harness {
             offset: page.offset,
             ..Default::default()
         };
-        let af = search::audit::AuditFilter::default();
+        let af = crate::model::query::AuditFilter::default();
         ok(
             "audit page",
             store::audit_logs::page(&self.conn, &af, &AuditScope::All, &spec),

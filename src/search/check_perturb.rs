@@ -3,12 +3,12 @@
 //! lengths, booleans, whole-day dates, a `member` role). A builder that interpolated a value
 //! into its SQL text would produce a different text for the perturbed filter.
 
-use crate::search::audit::AuditFilter;
-use crate::search::interceptions::InterceptionQuery;
-use crate::search::members::MemberFilter;
-use crate::search::users::UsersFilter;
-use crate::search::workspaces::WorkspaceQuery;
-use crate::search::Pagination;
+use crate::model::query::AuditFilter;
+use crate::model::query::InterceptionQuery;
+use crate::model::query::MemberFilter;
+use crate::model::query::Pagination;
+use crate::model::query::UsersFilter;
+use crate::model::query::WorkspaceQuery;
 use crate::store::interceptions::Filter;
 use crate::store::workspaces::ListFilter;
 

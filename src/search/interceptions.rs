@@ -5,16 +5,7 @@
 
 use super::{terms, QueryParams};
 use crate::error::Validation;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InterceptionQuery {
-    pub initiator: Option<String>,
-    pub provider: Option<String>,
-    pub model: Option<String>,
-    pub client: Option<String>,
-    pub started_after: Option<i64>,
-    pub started_before: Option<i64>,
-}
+use crate::model::query::InterceptionQuery;
 
 pub fn parse(q: &str) -> Result<InterceptionQuery, Vec<Validation>> {
     if q.trim().is_empty() {

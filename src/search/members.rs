@@ -4,14 +4,7 @@
 
 use super::{terms_keep_case, QueryParams};
 use crate::error::Validation;
-
-/// Filters of the members list.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct MemberFilter {
-    pub user_id: Option<String>,
-    pub include_system: bool,
-    pub github_user_id: Option<i64>,
-}
+use crate::model::query::MemberFilter;
 
 const BARE: &str = "\u{1}bare";
 const KEYS: [&str; 3] = ["user_id", "github_user_id", "include_system"];

@@ -18,7 +18,6 @@ pub mod query_string;
 pub mod users;
 pub mod workspaces;
 
-pub use pagination::Pagination;
 pub use params::QueryParams;
 
 use crate::error::Validation;

@@ -1,14 +1,7 @@
 //! `limit`, `offset` and `after_id` as Coder's `ParsePagination` reads them.
 
 use crate::error::{ApiError, Validation};
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Pagination {
-    /// 0 = the endpoint's default (all rows for users/members, 100 for audit).
-    pub limit: i64,
-    pub offset: i64,
-    pub after_id: Option<String>,
-}
+use crate::model::query::Pagination;
 
 fn positive_i32(field: &str, values: &[&str], errors: &mut Vec<Validation>) -> i64 {
     match values {

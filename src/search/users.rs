@@ -4,49 +4,10 @@
 
 use super::{terms, QueryParams};
 use crate::error::{ApiError, Validation};
+use crate::model::query::UsersFilter;
 
 pub const USER_STATUSES: &[&str] = &["active", "dormant", "suspended"];
 pub const LOGIN_TYPES: &[&str] = &["password", "github", "oidc", "token", "none"];
-
-/// A parsed users query. Empty/None fields do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UsersFilter {
-    /// Bare words: email or username contains (case-insensitive).
-    pub search: String,
-    /// `name:` display name contains (case-insensitive).
-    pub name: String,
-    /// `status:` any of.
-    pub status: Vec<String>,
-    /// `service_account:`.
-    pub service_account: Option<bool>,
-    /// `role:` site roles, any of; a list containing `member` does not filter.
-    pub roles: Vec<String>,
-    /// Microseconds, inclusive bounds.
-    pub last_seen_before: Option<i64>,
-    pub last_seen_after: Option<i64>,
-    pub created_before: Option<i64>,
-    pub created_after: Option<i64>,
-    /// `github_com_user_id:`; 0 = no filter.
-    pub github_com_user_id: i64,
-    /// `login_type:` any of.
-    pub login_type: Vec<String>,
-    /// `username:` / `email:` exact (case-insensitive) matches.
-    pub username: Option<String>,
-    pub email: Option<String>,
-    /// coderlite extension `has_ai_seat:true|false`.
-    pub has_ai_seat: Option<bool>,
-}
-
-impl UsersFilter {
-    /// Whether the `role` list restricts anything (everyone is a `member`).
-    pub fn role_filter(&self) -> Option<&[String]> {
-        if self.roles.is_empty() || self.roles.iter().any(|r| r == crate::rbac::MEMBER) {
-            None
-        } else {
-            Some(&self.roles)
-        }
-    }
-}
 
 fn invalid(validations: Vec<Validation>) -> ApiError {
     ApiError::bad_request("Invalid user search query.").validations(validations)

@@ -5,15 +5,7 @@
 
 use super::{terms, QueryParams};
 use crate::error::Validation;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WorkspaceQuery {
-    pub owner: Option<String>,
-    pub name: Option<String>,
-    pub deleted: bool,
-    pub has_ai_task: Option<bool>,
-    pub ids: Vec<String>,
-}
+use crate::model::query::WorkspaceQuery;
 
 pub fn parse(q: &str) -> Result<WorkspaceQuery, Vec<Validation>> {
     if q.trim().is_empty() {

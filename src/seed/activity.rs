@@ -187,7 +187,7 @@ pub(super) fn audit_logs(
         s.audit_logs as u64,
         false,
         |sink| {
-            let mut prev = crate::audit::chain::GENESIS.to_string();
+            let mut prev = crate::store::audit_chain::GENESIS.to_string();
             let counts = &mut counts;
             for (i, at) in times.into_iter().enumerate() {
                 let mut k = KINDS[kind_w.pick(rng)];

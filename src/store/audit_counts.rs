@@ -5,8 +5,8 @@
 //! same transaction as the row change and the page reads both in one snapshot.
 
 use super::Params;
+use crate::model::query::AuditFilter;
 use crate::rbac::AuditScope;
-use crate::search::audit::AuditFilter;
 use rusqlite::Connection;
 
 pub const DAY_MICROS: i64 = 86_400_000_000;

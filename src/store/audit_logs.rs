@@ -12,11 +12,9 @@ use super::audit_counts::Skip;
 pub use super::audit_query::{choose_index, count_sql, page_ids_sql, Cursor, PageSpec, SORT_LIMIT};
 use super::audit_query::{count_sql_via, dimension_terms, has_selective_term, page_ids_sql_via};
 use super::{json_list, Params};
-use crate::audit::describe::describe;
-use crate::audit::present;
-use crate::model::{AuditLog, MinimalOrganization, SlimRole, User, NIL_UUID};
+use crate::model::query::AuditFilter;
+use crate::model::{MinimalOrganization, SlimRole, User, NIL_UUID};
 use crate::rbac::AuditScope;
-use crate::search::audit::AuditFilter;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// The whole page statement: page ids, then each row with its user, organization, AI seat,
@@ -66,7 +64,7 @@ pub fn pick_index(
     Ok(best.map_or(fixed, |(_, index)| index))
 }
 
-/// Every column `row_to_log` reads, for the rows whose `seq` the `inner` query yields, in
+/// Every column `read_row` reads, for the rows whose `seq` the `inner` query yields, in
 /// `order`; then `a.seq` and `a.hash` (indices 32 and 33).
 fn rows_sql(inner: &str, order: &str) -> String {
     format!(
@@ -99,13 +97,36 @@ fn rows_sql(inner: &str, order: &str) -> String {
     )
 }
 
-fn row_to_log(r: &Row) -> rusqlite::Result<AuditLog> {
-    let resource_type: String = r.get(5)?;
-    let action: String = r.get(9)?;
-    let status_code: i32 = r.get(11)?;
-    let diff = present::diff(&r.get::<_, String>(10)?);
-    let (additional_fields, fields) = present::additional_fields(&r.get::<_, String>(12)?);
-    let target: String = r.get(7)?;
+/// One stored audit row with what its page needs joined to it: the user, the organization,
+/// the seat, whether the resource is deleted and a workspace's owner. `audit::present::log`
+/// turns it into the API's `AuditLog`.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub id: String,
+    pub request_id: String,
+    pub time: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub resource_target: String,
+    pub resource_icon: String,
+    pub action: String,
+    /// The stored JSON text.
+    pub diff: String,
+    pub status_code: i32,
+    /// The stored JSON text.
+    pub additional_fields: String,
+    pub organization_id: String,
+    pub organization: Option<MinimalOrganization>,
+    pub user: Option<User>,
+    pub is_deleted: bool,
+    /// The owner's username of a workspace or build resource.
+    pub link_owner: Option<String>,
+}
+
+fn read_row(r: &Row) -> rusqlite::Result<AuditRow> {
     let organization_id: String = r.get(13)?;
     let organization = (organization_id != NIL_UUID).then(|| MinimalOrganization {
         id: organization_id.clone(),
@@ -134,47 +155,37 @@ fn row_to_log(r: &Row) -> rusqlite::Result<AuditLog> {
             has_ai_seat: r.get(29)?,
         }),
     };
-    let is_deleted: bool = r.get(30)?;
-    let owner: Option<String> = r.get(31)?;
-    let resource_link = present::resource_link(
-        &resource_type,
-        &target,
-        is_deleted,
-        owner.as_deref(),
-        &fields,
-    );
-    Ok(AuditLog {
+    Ok(AuditRow {
         seq: r.get(32)?,
         id: r.get(0)?,
         request_id: r.get(1)?,
         time: r.get(2)?,
-        ip: present::ip(r.get::<_, Option<String>>(3)?.as_deref()),
-        user_agent: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-        description: describe(&action, &resource_type, status_code, &diff),
-        resource_type,
+        ip: r.get(3)?,
+        user_agent: r.get(4)?,
+        resource_type: r.get(5)?,
         resource_id: r.get(6)?,
-        resource_target: target,
+        resource_target: r.get(7)?,
         resource_icon: r.get(8)?,
-        action,
-        diff,
-        status_code,
-        additional_fields,
-        resource_link,
-        is_deleted,
+        action: r.get(9)?,
+        diff: r.get(10)?,
+        status_code: r.get(11)?,
+        additional_fields: r.get(12)?,
         organization_id,
         organization,
         user,
+        is_deleted: r.get(30)?,
+        link_owner: r.get(31)?,
     })
 }
 
-/// One page of fully built rows. A deep OFFSET first skips whole days using the per-day
+/// One page of rows, each joined to what it shows. A deep OFFSET first skips whole days using the per-day
 /// totals when they can count the filter exactly.
 pub fn page(
     conn: &Connection,
     f: &AuditFilter,
     scope: &AuditScope,
     pg: &PageSpec,
-) -> rusqlite::Result<Vec<AuditLog>> {
+) -> rusqlite::Result<Vec<AuditRow>> {
     if pg.after.is_none() {
         match super::audit_counts::skip_days(conn, f, scope, pg.offset)? {
             Skip::Walk => {}
@@ -200,30 +211,30 @@ fn page_rows(
     f: &AuditFilter,
     scope: &AuditScope,
     pg: &PageSpec,
-) -> rusqlite::Result<Vec<AuditLog>> {
+) -> rusqlite::Result<Vec<AuditRow>> {
     let index = pick_index(conn, f, scope, pg.sort_ok)?;
     let Some((sql, p)) = page_sql_via(f, scope, pg, index) else {
         return Ok(Vec::new());
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(p.as_params(), row_to_log)?;
+    let rows = stmt.query_map(p.as_params(), read_row)?;
     rows.collect()
 }
 
 /// Up to `limit` committed rows after `after_seq`, in `seq` (insertion) order, each with its
-/// `seq` and chain hash: the audit streams' outbox read.
+/// chain hash: the audit streams' outbox read.
 pub fn after_seq(
     conn: &Connection,
     after_seq: i64,
     limit: i64,
-) -> rusqlite::Result<Vec<(i64, Option<String>, AuditLog)>> {
+) -> rusqlite::Result<Vec<(Option<String>, AuditRow)>> {
     let sql = rows_sql(
         "SELECT seq FROM audit_logs WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         "a.seq",
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![after_seq, limit], |r| {
-        Ok((r.get(32)?, r.get(33)?, row_to_log(r)?))
+        Ok((r.get(33)?, read_row(r)?))
     })?;
     rows.collect()
 }
@@ -261,15 +272,6 @@ pub fn cursor(conn: &Connection, id: &str, scope: &AuditScope) -> rusqlite::Resu
         };
         visible.then_some(Cursor { time, seq })
     }))
-}
-
-/// A non-deleted organization's id by name (case-insensitive), for `organization:<name>`.
-pub fn org_id_by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
-    conn.prepare_cached(
-        "SELECT id FROM organizations WHERE lower(name) = lower(?1) AND deleted = 0",
-    )?
-    .query_row(params![name], |r| r.get(0))
-    .optional()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! * every join of the final page (row, user, organization, look-ups) is a `SEARCH`.
 
 use super::*;
-use crate::search::audit::AuditFilter;
+use crate::model::query::AuditFilter;
 
 fn conn() -> Connection {
     let c = Connection::open_in_memory().expect("memory db");

@@ -2,8 +2,8 @@
 //! scope, the page's ordered `seq`s and the row count. Only values travel as parameters.
 
 use super::Params;
+use crate::model::query::AuditFilter;
 use crate::rbac::AuditScope;
-use crate::search::audit::AuditFilter;
 
 /// Which slice of the ordered rows a page holds.
 #[derive(Debug, Clone, Default)]

@@ -70,7 +70,7 @@ impl Filter {
     /// The filter of a parsed `q`, with its `initiator:` already resolved to a user id and the
     /// caller's permission restriction.
     pub fn from_query(
-        q: crate::search::interceptions::InterceptionQuery,
+        q: crate::model::query::InterceptionQuery,
         initiator_id: Option<String>,
         visible_to: Option<String>,
     ) -> Filter {

@@ -3,11 +3,11 @@
 
 use super::ai_seats::has_ai_seat_sql;
 use super::{json_list, to_json_list, users, Params};
+use crate::model::query::MemberFilter;
+use crate::model::query::Pagination;
+use crate::model::query::UsersFilter;
 use crate::model::{OrganizationMember, OrganizationMemberWithUserData, SlimRole};
 use crate::rbac::UserScope;
-use crate::search::members::MemberFilter;
-use crate::search::users::UsersFilter;
-use crate::search::Pagination;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Columns read by `member_from_row`; aliases `m` (organization_members) and `u` (users).

@@ -3,6 +3,7 @@
 
 pub mod ai_seats;
 pub mod api_keys;
+pub mod audit_chain;
 pub mod audit_counts;
 pub mod audit_logs;
 pub mod audit_query;

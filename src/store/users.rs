@@ -3,10 +3,10 @@
 
 use super::ai_seats::has_ai_seat_sql;
 use super::{json_list, Params};
+use crate::model::query::Pagination;
+use crate::model::query::UsersFilter;
 use crate::model::{SlimRole, User};
 use crate::rbac::UserScope;
-use crate::search::users::UsersFilter;
-use crate::search::Pagination;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Columns for `user_from_row`, reading table alias `u`. Append to any SELECT over users.

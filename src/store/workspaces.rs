@@ -116,7 +116,7 @@ impl ListFilter {
     /// The filter of a parsed `q`; `resolve_owner` maps its `owner:` value (`me`, a username
     /// or an id) to a user id, `None` when there is no such user (then nothing matches).
     pub fn from_query<E>(
-        q: crate::search::workspaces::WorkspaceQuery,
+        q: crate::model::query::WorkspaceQuery,
         resolve_owner: impl FnOnce(&str) -> Result<Option<String>, E>,
     ) -> Result<ListFilter, E> {
         let mut f = ListFilter {

@@ -23,11 +23,12 @@ mod export;
 mod stream;
 mod testgen;
 
+use crate::audit::present;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
+use crate::model::query::AuditFilter;
 use crate::model::AuditLogResponse;
 use crate::rbac::AuditScope;
-use crate::search::audit::AuditFilter;
 use crate::search::pagination::{self, query_values};
 use crate::search::query_string;
 use crate::state::AppState;
@@ -60,8 +61,8 @@ pub(crate) fn parse_filter(conn: &Connection, caller: &Caller, q: &str) -> ApiRe
         crate::search::audit::parse(
             q,
             caller.user_id(),
-            |name| match audit_logs::org_id_by_name(conn, name) {
-                Ok(Some(id)) if caller.subject.can_read_org(&id) => Some(id),
+            |name| match crate::store::orgs::by_name(conn, name) {
+                Ok(Some(org)) if caller.subject.can_read_org(&org.id) => Some(org.id),
                 Ok(_) => None,
                 Err(e) => {
                     lookup_err = Some(e);
@@ -136,6 +137,9 @@ async fn list(
                     sort_ok: count <= audit_logs::SORT_LIMIT,
                 };
                 audit_logs::page(&tx, &filter, &scope, &spec)?
+                    .into_iter()
+                    .map(present::log)
+                    .collect()
             };
             Ok(AuditLogResponse {
                 audit_logs,
@@ -154,7 +158,7 @@ async fn list_streamed(
     caller: Caller,
     scope: AuditScope,
     q: String,
-    page: pagination::Pagination,
+    page: crate::model::query::Pagination,
     limit: i64,
     cap: i64,
 ) -> ApiResult<HttpResponse> {

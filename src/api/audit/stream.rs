@@ -3,11 +3,12 @@
 //! chunk is fetched on the blocking pool only when the client has taken the previous one.
 //! Used by the export and by `GET /audit` pages larger than one chunk.
 
+use crate::audit::present;
 use crate::db::Conn;
 use crate::error::{ApiError, ApiResult};
+use crate::model::query::AuditFilter;
 use crate::model::AuditLog;
 use crate::rbac::AuditScope;
-use crate::search::audit::AuditFilter;
 use crate::store::audit_logs::{self, Cursor, PageSpec};
 use actix_web::web;
 use bytes::Bytes;
@@ -140,7 +141,7 @@ impl RowStream {
             offset: 0,
             ..spec
         };
-        Ok(rows)
+        Ok(rows.into_iter().map(present::log).collect())
     }
 
     /// The next piece of the body (on a blocking thread); None when finished.

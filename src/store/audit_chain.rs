@@ -84,13 +84,13 @@ pub fn link_values(prev_hash: &str, values: &[Value]) -> String {
 }
 
 pub fn anchor(conn: &Connection) -> rusqlite::Result<Option<Anchor>> {
-    let raw = crate::store::settings::get(conn, ANCHOR_KEY)?;
+    let raw = super::settings::get(conn, ANCHOR_KEY)?;
     Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
 }
 
 pub fn set_anchor(conn: &Connection, a: &Anchor) -> rusqlite::Result<()> {
     let value = serde_json::to_string(a).unwrap_or_default();
-    crate::store::settings::set(conn, ANCHOR_KEY, &value)
+    super::settings::set(conn, ANCHOR_KEY, &value)
 }
 
 /// The hash a new row links to: the newest row's hash, else the anchor's, else `GENESIS`.
@@ -107,6 +107,23 @@ pub fn head_hash(conn: &Connection) -> rusqlite::Result<String> {
             .map(|a| a.prev_hash)
             .unwrap_or_else(|| GENESIS.to_string())),
     }
+}
+
+/// Appends one row (its values in `COLUMNS` order), linked to the head of the chain. The single
+/// place audit rows are written; must run in the writer transaction.
+pub fn append(conn: &Connection, values: [Value; COLUMN_COUNT]) -> rusqlite::Result<()> {
+    let prev = head_hash(conn)?;
+    let hash = link_values(&prev, &values);
+    conn.prepare_cached(&format!(
+        "INSERT INTO audit_logs ({COLUMNS}, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+    ))?
+    .execute(rusqlite::params_from_iter(
+        values
+            .into_iter()
+            .chain([Value::Text(prev), Value::Text(hash)]),
+    ))?;
+    Ok(())
 }
 
 /// Runs `f` inside a savepoint (works inside or outside a transaction).
