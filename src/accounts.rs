@@ -127,9 +127,9 @@ pub fn insert_owner(
     }
     let id = new_uuid();
     let roles = vec![crate::rbac::OWNER.to_string()];
-    store::users::insert(
+    store::user_updates::insert(
         conn,
-        &store::users::NewUser {
+        &store::user_updates::NewUser {
             id: &id,
             email: input.email,
             username: input.username,

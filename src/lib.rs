@@ -96,10 +96,12 @@ pub fn describe(e: &error::ApiError) -> String {
 pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let workers = state.config.workers;
     let runtime = aweb::Data::new(ops::Runtime::start(&state).map_err(std::io::Error::other)?);
+    let db = aweb::Data::new(state.db.clone());
     let data = aweb::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(db.clone())
             .app_data(runtime.clone())
             .app_data(api::extract::json_config())
             .app_data(api::extract::payload_config())

@@ -63,7 +63,7 @@ async fn list_users(
     let (users, count) = state
         .db
         .read(move |c| {
-            Ok(store::users::list(
+            Ok(store::user_list::list(
                 c,
                 &filter,
                 &scope,
@@ -116,7 +116,7 @@ fn user_record(caller: &Caller, action: &'static str) -> AuditRecord {
 
 /// The audit view of a user, `Null` when missing.
 fn audit_view(conn: &Connection, id: &str) -> ApiResult<Value> {
-    Ok(store::user_updates::audit_view(conn, id)?.unwrap_or(Value::Null))
+    Ok(store::users::audit_view(conn, id)?.unwrap_or(Value::Null))
 }
 
 /// Fills `rec` with the user's id, username and the diff from `old` to the current row.

@@ -2,14 +2,14 @@
 //! precedence), verifies it, loads the user and its roles, and keeps last-used bookkeeping.
 
 use super::token;
+use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::rbac::Subject;
-use crate::state::AppState;
 use crate::store;
 use crate::timefmt;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -97,25 +97,13 @@ fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
             go_time_string(key.expires_at)
         )));
     }
-    let row = conn
-        .prepare_cached(
-            "SELECT username, email, status, rbac_roles FROM users WHERE id = ?1 AND deleted = 0",
-        )?
-        .query_row(params![key.user_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        });
-    let (username, email, status, roles) = match row {
-        Ok(v) => v,
-        Err(rusqlite::Error::QueryReturnedNoRows) => {
-            return Err(ApiError::unauthorized("API key is invalid."))
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let store::users::SessionUser {
+        username,
+        email,
+        status,
+        site_roles,
+    } = store::users::session_user(conn, &key.user_id)?
+        .ok_or_else(|| ApiError::unauthorized("API key is invalid."))?;
     if status == "suspended" {
         // Coder sends this text as the message itself, without the signed-out message.
         return Err(ApiError::new(
@@ -125,17 +113,10 @@ fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
             ),
         ));
     }
-    let mut org_roles = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT organization_id, roles FROM organization_members WHERE user_id = ?1",
-    )?;
-    let rows = stmt.query_map(params![key.user_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
-    for row in rows {
-        let (org, roles) = row?;
-        org_roles.insert(org, store::json_list(&roles));
-    }
+    let org_roles: BTreeMap<String, Vec<String>> =
+        store::members::organization_roles(conn, &key.user_id)?
+            .into_iter()
+            .collect();
     let needs_touch = if now - key.last_used >= TOUCH_INTERVAL_MICROS || status == "dormant" {
         let lifetime = key.lifetime_seconds * 1_000_000;
         // Sessions slide; long-lived tokens keep their expiry.
@@ -154,7 +135,7 @@ fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
         caller: Caller {
             subject: Subject {
                 user_id: key.user_id.clone(),
-                site_roles: store::json_list(&roles),
+                site_roles,
                 org_roles,
             },
             username,
@@ -170,24 +151,22 @@ async fn authenticate(req: HttpRequest) -> ApiResult<Option<Caller>> {
     let Some(token) = token_from_request(&req) else {
         return Ok(None);
     };
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::internal("app state missing"))?
+    let db = req
+        .app_data::<web::Data<Db>>()
+        .ok_or_else(|| ApiError::internal("database missing"))?
         .clone();
     let now = timefmt::now_micros();
-    let loaded = state.db.read(move |conn| load(conn, &token, now)).await?;
+    let loaded = db.read(move |conn| load(conn, &token, now)).await?;
     if let Some(expiry) = loaded.needs_touch {
         let ip = crate::request_meta::peer_ip(&req).unwrap_or_default();
         let key_id = loaded.caller.key_id.clone();
         let user_id = loaded.caller.subject.user_id.clone();
-        state
-            .db
-            .write(move |tx| {
-                store::api_keys::touch(tx, &key_id, now, &ip, expiry)?;
-                store::user_updates::mark_seen(tx, &user_id, now)?;
-                Ok(())
-            })
-            .await?;
+        db.write(move |tx| {
+            store::api_keys::touch(tx, &key_id, now, &ip, expiry)?;
+            store::user_updates::mark_seen(tx, &user_id, now)?;
+            Ok(())
+        })
+        .await?;
     }
     Ok(Some(loaded.caller))
 }

@@ -135,7 +135,7 @@ impl Harness {
             .expect("read org")
             .expect("default org")
             .id;
-        let user = store::users::NewUser {
+        let user = store::user_updates::NewUser {
             id: CALLER,
             email: "alice@example.com",
             username: "alice",
@@ -146,7 +146,7 @@ impl Harness {
             rbac_roles: &[],
             now: 0,
         };
-        store::users::insert(&conn, &user).expect("user");
+        store::user_updates::insert(&conn, &user).expect("user");
         store::orgs::add_member(&conn, &org, CALLER, 0).expect("member");
         Harness { conn, org }
     }
@@ -253,15 +253,15 @@ impl Harness {
         ];
         let mut params = Vec::new();
         for scope in &scopes {
-            let a = store::users::list_sql(f, scope, CALLER, page);
-            let b = store::users::list_sql(g, scope, CALLER, pg);
+            let a = store::user_list::list_sql(f, scope, CALLER, page);
+            let b = store::user_list::list_sql(g, scope, CALLER, pg);
             same_sql("users page", &a.page_sql, &b.page_sql);
             same_sql("users count", &a.count_sql, &b.count_sql);
             run(&self.conn, "users page", &a.page_sql, &a.page_params);
             run(&self.conn, "users count", &a.count_sql, &a.count_params);
             ok(
                 "users list",
-                store::users::list(&self.conn, f, scope, CALLER, page),
+                store::user_list::list(&self.conn, f, scope, CALLER, page),
             );
             params.extend(texts(&a.page_params));
         }

@@ -1,5 +1,5 @@
 //! The users search language (Coder's `searchquery.Users`), shared by `GET /users` and
-//! `GET /organizations/{org}/paginated-members`. `store::users::filter_sql` turns the result
+//! `GET /organizations/{org}/paginated-members`. `store::user_list::filter_sql` turns the result
 //! into SQL.
 
 use super::{terms, QueryParams};

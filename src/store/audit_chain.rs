@@ -126,30 +126,11 @@ pub fn append(conn: &Connection, values: [Value; COLUMN_COUNT]) -> rusqlite::Res
     Ok(())
 }
 
-/// Runs `f` inside a savepoint (works inside or outside a transaction).
-fn in_savepoint<T>(
-    conn: &Connection,
-    name: &str,
-    f: impl FnOnce() -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
-    conn.execute_batch(&format!("SAVEPOINT {name}"))?;
-    match f() {
-        Ok(v) => {
-            conn.execute_batch(&format!("RELEASE {name}"))?;
-            Ok(v)
-        }
-        Err(e) => {
-            let _ = conn.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"));
-            Err(e)
-        }
-    }
-}
-
 /// Links rows written without a hash (bulk loads): recomputes the chain from the first row
 /// whose `hash` or `prev_hash` is NULL to the end. Rows before it are left untouched, so an
 /// earlier break stays visible. Returns the number of rows (re)hashed.
 pub fn rebuild(conn: &Connection) -> rusqlite::Result<u64> {
-    in_savepoint(conn, "audit_chain_rebuild", || {
+    super::in_savepoint(conn, "audit_chain_rebuild", || {
         let first: Option<i64> = conn.query_row(
             "SELECT min(seq) FROM audit_logs WHERE hash IS NULL OR prev_hash IS NULL",
             [],
@@ -238,7 +219,7 @@ pub struct Report {
 /// Walks the whole chain in `seq` order inside one read snapshot and reports the first broken
 /// link.
 pub fn verify(conn: &Connection) -> rusqlite::Result<Report> {
-    in_savepoint(conn, "audit_chain_verify", || {
+    super::in_savepoint(conn, "audit_chain_verify", || {
         let anchor = anchor(conn)?;
         let mut report = Report {
             ok: true,

@@ -2,10 +2,8 @@
 //! `PaginatedOrganizationMembers`), with `has_ai_seat` computed in the same statement.
 
 use super::ai_seats::has_ai_seat_sql;
-use super::{json_list, to_json_list, users, Params};
-use crate::model::query::MemberFilter;
-use crate::model::query::Pagination;
-use crate::model::query::UsersFilter;
+use super::{json_list, to_json_list, user_list, Params};
+use crate::model::query::{MemberFilter, Pagination, UsersFilter};
 use crate::model::{OrganizationMember, OrganizationMemberWithUserData, SlimRole};
 use crate::rbac::UserScope;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -106,7 +104,7 @@ fn live_members_sql() -> String {
         "(SELECT count(*) FROM organization_members WHERE organization_id = ?1) - \
          (SELECT count(*) FROM users u CROSS JOIN organization_members m \
           ON m.organization_id = ?1 AND m.user_id = u.id WHERE {})",
-        users::HIDDEN_USERS
+        user_list::HIDDEN_USERS
     )
 }
 
@@ -132,10 +130,10 @@ pub fn paginated(
     page: &Pagination,
 ) -> rusqlite::Result<(Vec<OrganizationMemberWithUserData>, i64)> {
     let mut p = Params::default();
-    let mut wh = users::filter_sql(filter, &UserScope::All, "", &mut p);
+    let mut wh = user_list::filter_sql(filter, &UserScope::All, "", &mut p);
     if let Some(after) = &page.after_id {
         wh.push_str(" AND ");
-        wh.push_str(&users::after_id_sql(after, &mut p));
+        wh.push_str(&user_list::after_id_sql(after, &mut p));
     }
     let user_params = Params(p.0.clone());
     let org = p.push(org_id.to_string());
@@ -143,16 +141,16 @@ pub fn paginated(
     let org_params = Params(vec![org_id.to_string().into()]);
     let live_sql = format!(
         "SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users u WHERE {}), {}",
-        users::HIDDEN_USERS,
+        user_list::HIDDEN_USERS,
         live_members_sql()
     );
-    let plain = wh == users::LIVE_HUMANS;
+    let plain = wh == user_list::LIVE_HUMANS;
     let member_count = format!(
         "SELECT count(*) FROM organization_members m JOIN users u ON u.id = m.user_id \
          WHERE m.organization_id = {org} AND {wh}"
     );
     let user_count = format!("SELECT count(*) FROM users u WHERE {wh}");
-    let lim = users::limit_offset_sql(page, &mut p);
+    let lim = user_list::limit_offset_sql(page, &mut p);
     // The page's rows, the page outer.
     let outer = |org: &str| {
         format!(
@@ -179,7 +177,7 @@ pub fn paginated(
          FROM users u WHERE {wh} ORDER BY lower(u.username) {lim}) {}",
         outer(&org)
     );
-    users::in_snapshot(conn, || {
+    super::in_savepoint(conn, "page_snapshot", || {
         let (live_users, live_members): (i64, i64) = conn
             .prepare_cached(&live_sql)?
             .query_row(org_params.as_params(), |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -269,4 +267,22 @@ pub fn delete(conn: &Connection, org_id: &str, user_id: &str) -> rusqlite::Resul
         "DELETE FROM organization_members WHERE organization_id = ?1 AND user_id = ?2",
     )?
     .execute(params![org_id, user_id])
+}
+
+/// The user's saved organization roles: (organization id, roles), by organization id.
+pub fn organization_roles(
+    conn: &Connection,
+    user_id: &str,
+) -> rusqlite::Result<Vec<(String, Vec<String>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT organization_id, roles FROM organization_members WHERE user_id = ?1 \
+         ORDER BY organization_id",
+    )?;
+    let rows = stmt.query_map(params![user_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            super::json_list(&r.get::<_, String>(1)?),
+        ))
+    })?;
+    rows.collect()
 }

@@ -11,11 +11,13 @@ pub mod interceptions;
 pub mod members;
 pub mod orgs;
 pub mod settings;
+pub mod user_list;
 pub mod user_updates;
 pub mod users;
 pub mod workspaces;
 
 use rusqlite::types::Value;
+use rusqlite::Connection;
 
 /// Decodes a JSON array of strings stored in TEXT (role lists); bad data reads as empty.
 pub fn json_list(text: &str) -> Vec<String> {
@@ -71,5 +73,25 @@ impl Params {
 
     pub fn as_params(&self) -> rusqlite::ParamsFromIter<std::slice::Iter<'_, Value>> {
         rusqlite::params_from_iter(self.0.iter())
+    }
+}
+
+/// Runs `f` inside a savepoint (inside or outside a transaction): rolled back to it when `f`
+/// fails. A page and its count read in one makes them one snapshot.
+pub fn in_savepoint<T>(
+    conn: &Connection,
+    name: &str,
+    f: impl FnOnce() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.execute_batch(&format!("SAVEPOINT {name}"))?;
+    match f() {
+        Ok(v) => {
+            conn.execute_batch(&format!("RELEASE {name}"))?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"));
+            Err(e)
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Organizations: look-ups and the default organization.
 
+use super::Params;
 use crate::model::{MinimalOrganization, Organization};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -175,4 +176,28 @@ pub fn soft_delete(conn: &Connection, org_id: &str, now: i64) -> rusqlite::Resul
          WHERE id = ?1 AND is_default = 0 AND deleted = 0",
     )?
     .execute(params![org_id, now])
+}
+
+/// Organizations the user is a member of (non-deleted), by name.
+pub fn organizations_of(conn: &Connection, user_id: &str) -> rusqlite::Result<Vec<Organization>> {
+    let sql = format!(
+        "SELECT {} FROM organizations o JOIN organization_members m ON m.organization_id = o.id \
+         WHERE m.user_id = ?1 AND o.deleted = 0 ORDER BY lower(o.name)",
+        super::orgs::ORG_COLUMNS
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![user_id], super::orgs::org_from_row)?;
+    rows.collect()
+}
+
+/// Which of `ids` are existing, non-deleted organizations.
+pub fn existing_orgs(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<String>> {
+    let mut p = Params::default();
+    let sql = format!(
+        "SELECT id FROM organizations WHERE deleted = 0 AND id IN {}",
+        p.push_list(ids)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(p.as_params(), |r| r.get(0))?;
+    rows.collect()
 }

@@ -36,7 +36,7 @@ pub async fn put_password(
         .db
         .read(move |c| {
             let id = resolve_readable_user(c, &caller2, &value2)?;
-            Ok(store::user_updates::core(c, &id)?)
+            Ok(store::users::core(c, &id)?)
         })
         .await?;
     let prepared = match (&target, &parsed) {
@@ -71,7 +71,7 @@ pub async fn put_password(
 
 /// Coder's checks in order, then the new hash.
 fn prepare_password(
-    u: &store::user_updates::UserCore,
+    u: &store::users::UserCore,
     self_change: bool,
     allowed: bool,
     old_password: Option<String>,
@@ -127,9 +127,9 @@ pub async fn get_roles(
             if id != caller.user_id() && !caller.subject.can_read_all_users() {
                 return Err(ApiError::not_found());
             }
-            let core = store::user_updates::core(c, &id)?.ok_or_else(ApiError::not_found)?;
+            let core = store::users::core(c, &id)?.ok_or_else(ApiError::not_found)?;
             let mut orgs = Map::new();
-            for (org, roles) in store::user_updates::organization_roles(c, &id)? {
+            for (org, roles) in store::members::organization_roles(c, &id)? {
                 orgs.insert(org, json!(roles));
             }
             Ok(json!({"roles": core.rbac_roles, "organization_roles": Value::Object(orgs)}))
@@ -149,7 +149,7 @@ pub async fn organizations(
         .db
         .read(move |c| {
             let id = resolve_readable_user(c, &caller, &value)?;
-            let orgs = store::user_updates::organizations_of(c, &id)?;
+            let orgs = store::orgs::organizations_of(c, &id)?;
             Ok(orgs
                 .into_iter()
                 .filter(|o| caller.subject.can_read_org(&o.id))

@@ -201,7 +201,7 @@ pub async fn create_user(
                 "You are not authorized to create users.",
             ));
         }
-        if store::user_updates::find_by_username_or_email(tx, &c.username, &c.email)?.is_some() {
+        if store::users::find_by_username_or_email(tx, &c.username, &c.email)?.is_some() {
             return Err(ApiError::conflict("User already exists."));
         }
         let default_org = store::orgs::default_org(tx)?;
@@ -210,7 +210,7 @@ pub async fn create_user(
             let resolved = if id == NIL_UUID {
                 default_org.as_ref().map(|o| o.id.clone())
             } else {
-                store::user_updates::existing_orgs(tx, std::slice::from_ref(id))?
+                store::orgs::existing_orgs(tx, std::slice::from_ref(id))?
                     .into_iter()
                     .next()
             };
@@ -243,9 +243,9 @@ pub async fn create_user(
         } else {
             &c.status
         };
-        store::users::insert(
+        store::user_updates::insert(
             tx,
-            &store::users::NewUser {
+            &store::user_updates::NewUser {
                 id: &id,
                 email: &c.email,
                 username: &c.username,

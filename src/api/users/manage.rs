@@ -27,9 +27,7 @@ async fn update_user<F>(
     change: F,
 ) -> ApiResult<User>
 where
-    F: FnOnce(&Transaction, &Caller, &store::user_updates::UserCore) -> ApiResult<()>
-        + Send
-        + 'static,
+    F: FnOnce(&Transaction, &Caller, &store::users::UserCore) -> ApiResult<()> + Send + 'static,
 {
     let rec = user_record(&caller, "write");
     audit::audited(&state.db, meta, rec, move |tx, rec| {
@@ -37,7 +35,7 @@ where
         let old = audit_view(tx, &id)?;
         rec.resource_id = id.clone();
         rec.resource_target = old["username"].as_str().unwrap_or_default().to_string();
-        let core = store::user_updates::core(tx, &id)?
+        let core = store::users::core(tx, &id)?
             .ok_or_else(|| crate::api::params::user_not_found(&value))?;
         change(tx, &caller, &core)?;
         finish_record(tx, rec, &id, &old)?;
@@ -86,8 +84,7 @@ pub async fn put_profile(
             if !caller.subject.can_update_user(&u.id) {
                 return Err(ApiError::not_found());
             }
-            if let Some(other) = store::user_updates::find_by_username_or_email(tx, &username, "")?
-            {
+            if let Some(other) = store::users::find_by_username_or_email(tx, &username, "")? {
                 if other != u.id {
                     return Err(
                         ApiError::conflict("A user with this username already exists.")
@@ -225,7 +222,7 @@ pub async fn delete_user(
         }
         let s = &caller.subject;
         if (s.can_manage_users() || s.can_read_all_workspaces())
-            && store::user_updates::owns_live_workspaces(tx, &id)?
+            && store::users::owns_live_workspaces(tx, &id)?
         {
             return Err(ApiError::new(
                 StatusCode::EXPECTATION_FAILED,
