@@ -44,10 +44,7 @@ fn text(status: StatusCode, body: &'static str) -> HttpResponse {
 
 /// `GET /healthz`: 200 `ok` when the database answers, else 503.
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let probe = state
-        .db
-        .read(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
-        .await;
+    let probe = state.db.read(|conn| Ok(crate::db::ping(conn)?)).await;
     match probe {
         Ok(_) => text(StatusCode::OK, "ok\n"),
         Err(e) => {

@@ -2,6 +2,7 @@
 //! Every call runs on actix's blocking pool (`web::block`), never on a worker thread.
 
 pub mod migrate;
+pub mod snapshot;
 pub mod stats;
 
 use crate::config::Synchronous;
@@ -171,4 +172,10 @@ pub fn is_unique_violation(e: &ApiError) -> bool {
     e.cause
         .as_deref()
         .is_some_and(|c| c.contains("UNIQUE constraint failed"))
+}
+
+/// Whether the database answers a trivial statement (`GET /healthz`).
+pub fn ping(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+        .map(|_| ())
 }

@@ -2,8 +2,8 @@
 //! columns are found by header name (extra columns ignored, missing optional ones defaulted),
 //! each field converted by its `Kind`. Errors name the file, the line and the column.
 
-use super::batch::Sink;
 use super::convert;
+use crate::store::bulk::Sink;
 use std::path::Path;
 
 /// How a field is converted.

@@ -6,19 +6,12 @@
 //! (derived from users and workspaces when absent), workspaces, workspace_builds,
 //! aibridge_interceptions, audit_logs — each `<table>.csv`.
 
-pub mod audit_counts;
-pub mod batch;
 pub mod build_reasons;
-pub mod bulk;
 pub mod convert;
 pub mod csv_table;
-pub mod finalize;
-pub mod flush;
-pub mod insert;
-pub mod progress;
 pub mod tables;
 
-use bulk::{group, Target};
+use crate::store::bulk::{self, audit_counts, group, progress, Target};
 use clap::Args;
 use csv_table::Col;
 use rusqlite::Connection;
@@ -215,18 +208,8 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
 /// Memberships for a dump without `organization_members`: every live user belongs to the
 /// default organization, and to each organization where they own a workspace.
 pub fn derive_members(conn: &Connection) -> Result<(), String> {
-    conn.execute_batch(
-        "INSERT OR IGNORE INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
-         SELECT o.id, u.id, '[]', u.created_at, u.created_at
-         FROM users u JOIN organizations o ON o.is_default = 1 AND o.deleted = 0
-         WHERE u.deleted = 0;
-         INSERT OR IGNORE INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
-         SELECT w.organization_id, w.owner_id, '[]', min(w.created_at), min(w.created_at)
-         FROM workspaces w JOIN users u ON u.id = w.owner_id AND u.deleted = 0
-         JOIN organizations o ON o.id = w.organization_id AND o.deleted = 0
-         GROUP BY w.organization_id, w.owner_id;",
-    )
-    .map_err(|e| format!("cannot derive organization members: {e}"))
+    crate::store::members::derive_for_load(conn)
+        .map_err(|e| format!("cannot derive organization members: {e}"))
 }
 
 /// Runs on the loaded database before it is moved into place (shared with `seed`): links the

@@ -6,7 +6,7 @@ use super::people::User;
 use super::pick::{uuid, zipf_weights, Weighted};
 use super::shape::{Build, Workspace, DAY, END, HOUR, NIL, REASONS};
 use super::Sizes;
-use crate::import::bulk::{Target, V::*};
+use crate::store::bulk::{Target, V::*};
 use rand::rngs::StdRng;
 use rand::Rng;
 
@@ -160,7 +160,7 @@ pub(super) fn audit_logs(
     };
     let kind_w = Weighted::new(KINDS.iter().map(|k| k.2));
     let deprecated_cut = start + 365 * DAY * 6 / 10;
-    let mut counts = crate::import::audit_counts::AuditCounts::default();
+    let mut counts = crate::store::bulk::audit_counts::AuditCounts::default();
     target.load(
         "audit_logs",
         "audit_logs",

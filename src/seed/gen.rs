@@ -6,7 +6,7 @@ use super::people::days;
 use super::pick::{uuid, Weighted};
 use super::shape::{Build, Workspace, END, REASONS};
 use super::Sizes;
-use crate::import::bulk::{Target, V::*};
+use crate::store::bulk::{Target, V::*};
 use rand::rngs::StdRng;
 use rand::Rng;
 

@@ -8,7 +8,7 @@ mod people;
 mod pick;
 mod shape;
 
-use crate::import::bulk::{group, Target};
+use crate::store::bulk::{group, Target};
 use clap::Args;
 use rand::rngs::StdRng;
 use rand::SeedableRng;

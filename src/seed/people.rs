@@ -4,7 +4,7 @@
 use super::pick::{uuid, Weighted};
 use super::shape::{DAY, END};
 use super::Sizes;
-use crate::import::bulk::{Target, V::*};
+use crate::store::bulk::{Target, V::*};
 use rand::rngs::StdRng;
 use rand::Rng;
 

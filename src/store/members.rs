@@ -286,3 +286,19 @@ pub fn organization_roles(
     })?;
     rows.collect()
 }
+
+/// Memberships for a loaded dump without `organization_members`: every live user belongs to
+/// the default organization, and to each organization where they own a workspace.
+pub fn derive_for_load(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "INSERT OR IGNORE INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
+         SELECT o.id, u.id, '[]', u.created_at, u.created_at
+         FROM users u JOIN organizations o ON o.is_default = 1 AND o.deleted = 0
+         WHERE u.deleted = 0;
+         INSERT OR IGNORE INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
+         SELECT w.organization_id, w.owner_id, '[]', min(w.created_at), min(w.created_at)
+         FROM workspaces w JOIN users u ON u.id = w.owner_id AND u.deleted = 0
+         JOIN organizations o ON o.id = w.organization_id AND o.deleted = 0
+         GROUP BY w.organization_id, w.owner_id;",
+    )
+}

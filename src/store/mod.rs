@@ -7,6 +7,7 @@ pub mod audit_chain;
 pub mod audit_counts;
 pub mod audit_logs;
 pub mod audit_query;
+pub mod bulk;
 pub mod interceptions;
 pub mod members;
 pub mod orgs;

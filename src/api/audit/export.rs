@@ -2,9 +2,10 @@
 //! `q`, with the same permissions as `GET /audit`, streamed in constant memory from one
 //! snapshot (stream.rs). CSV columns are the API's fields, nested values as JSON text.
 
-use super::stream::{self, Encoding, RowStream, Snapshot};
+use super::stream::{self, Encoding, RowStream};
 use super::{first_q, parse_filter, require_scope};
 use crate::auth::Caller;
+use crate::db::snapshot::Snapshot;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::search::pagination::query_values;
 use crate::search::query_string;

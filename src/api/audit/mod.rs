@@ -25,6 +25,7 @@ mod testgen;
 
 use crate::audit::present;
 use crate::auth::Caller;
+use crate::db::snapshot::Snapshot;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::model::query::AuditFilter;
 use crate::model::AuditLogResponse;
@@ -35,7 +36,7 @@ use crate::state::AppState;
 use crate::store::audit_logs::{self, Cursor, PageSpec};
 use actix_web::{web, HttpRequest, HttpResponse};
 use rusqlite::Connection;
-use stream::{Encoding, RowStream, Snapshot};
+use stream::{Encoding, RowStream};
 
 /// Page size when `limit` is absent or 0.
 const DEFAULT_LIMIT: i64 = 100;

@@ -4,7 +4,7 @@
 //! Used by the export and by `GET /audit` pages larger than one chunk.
 
 use crate::audit::present;
-use crate::db::Conn;
+use crate::db::snapshot::Snapshot;
 use crate::error::{ApiError, ApiResult};
 use crate::model::query::AuditFilter;
 use crate::model::AuditLog;
@@ -13,7 +13,6 @@ use crate::store::audit_logs::{self, Cursor, PageSpec};
 use actix_web::web;
 use bytes::Bytes;
 use futures_util::Stream;
-use rusqlite::Connection;
 
 /// Rows per chunk (one SQL statement, one piece of the response body).
 pub const CHUNK_ROWS: i64 = 1000;
@@ -40,29 +39,6 @@ pub const CSV_HEADER: &[&str] = &[
     "organization",
     "user",
 ];
-
-/// A reader connection inside a read transaction; rolled back when dropped, so a client that
-/// disconnects mid-stream never returns a connection with an open snapshot to the pool.
-pub struct Snapshot(Conn);
-
-impl Snapshot {
-    pub fn begin(conn: Conn) -> ApiResult<Snapshot> {
-        conn.execute_batch("BEGIN")?;
-        Ok(Snapshot(conn))
-    }
-
-    pub fn conn(&self) -> &Connection {
-        &self.0
-    }
-}
-
-impl Drop for Snapshot {
-    fn drop(&mut self) {
-        if !self.0.is_autocommit() {
-            let _ = self.0.execute_batch("ROLLBACK");
-        }
-    }
-}
 
 /// How rows are written.
 #[derive(Clone, Copy, PartialEq, Eq)]

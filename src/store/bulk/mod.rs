@@ -8,17 +8,22 @@
 //! unfinished `Target` deletes the temporary file, so a failed load never leaves a half-loaded
 //! database behind.
 
-use super::insert::{insert_batch, insert_sql, CHUNK_ROWS};
-pub use super::progress::group;
-use super::progress::progress_bar;
+pub mod audit_counts;
+pub mod batch;
+pub mod finalize;
+pub mod flush;
+pub mod insert;
+pub mod progress;
+
+use batch::Batch;
+pub use batch::{Sink, V};
+use insert::{insert_batch, insert_sql, CHUNK_ROWS};
+pub use progress::group;
+use progress::progress_bar;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
-
-use super::batch::Batch;
-pub use super::batch::{Sink, V};
-use super::finalize;
 
 /// Tables whose secondary indexes are dropped for the load and rebuilt afterwards.
 const BIG_TABLES: &[&str] = &["audit_logs", "aibridge_interceptions", "workspace_builds"];
@@ -213,7 +218,7 @@ impl Target {
     ) -> Result<(), String> {
         // Writes the file to disk in the background while the indexes are built; stopped before
         // the final sync, or on an early error return (before `Drop` removes the file).
-        let flusher = super::flush::Flusher::start(&self.tmp);
+        let flusher = flush::Flusher::start(&self.tmp);
         let conn = self.conn();
         let started = Instant::now();
         let indexes = self.dropped.iter().filter(|d| d.0 == "index").count();
