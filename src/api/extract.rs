@@ -55,11 +55,17 @@ fn too_large() -> ApiError {
     ))
 }
 
-/// Parses a JSON object body (or `null`, for `Option` targets). A top-level array is refused
-/// as Go's decoder refuses it for a struct (serde would fill a struct from a sequence).
+/// Parses a JSON object body (or `null`, for `Option` targets) as Coder's `httpapi.Read`
+/// does: an empty body is Go's `EOF`, and a top-level array is refused as Go's decoder refuses
+/// it for a struct (serde would fill a struct from a sequence). The one body parser: the
+/// `Body` extractor runs it, and handlers that must resolve their path first (as Coder does)
+/// take `web::Bytes` and run it themselves.
 pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.len() > BODY_LIMIT {
         return Err(too_large());
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid_json("EOF"));
     }
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         let name = std::any::type_name::<T>();

@@ -132,11 +132,3 @@ fn finish_record(conn: &Connection, rec: &mut AuditRecord, id: &str, old: &Value
 fn diff(old: &Value, new: &Value) -> Map<String, Value> {
     audit::diff::compute(old, new, &audit::fields::USER)
 }
-
-/// Parses a JSON body (raw bytes, so handlers can check the path first as Coder does).
-fn body<T: serde::de::DeserializeOwned + Default>(bytes: &[u8]) -> ApiResult<T> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid_json("EOF"));
-    }
-    crate::api::extract::parse_body(bytes)
-}

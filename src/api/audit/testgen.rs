@@ -62,7 +62,6 @@ pub(super) async fn generate(
     if !caller.subject.is_owner() {
         return Err(ApiError::forbidden());
     }
-    // Coder's `httpapi.Read`: an empty body is not valid JSON (400, detail "EOF").
     let body: CreateTestAuditLogRequest = crate::api::extract::parse_body(&body)?;
     let time = match body.time.as_deref().filter(|t| !t.is_empty()) {
         None => crate::timefmt::now_micros(),

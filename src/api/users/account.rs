@@ -1,6 +1,7 @@
 //! A user's own account data: password, roles, organizations.
 
-use super::{audit_view, body, finish_record, read_user, user_record};
+use super::{audit_view, finish_record, read_user, user_record};
+use crate::api::extract::parse_body;
 use crate::api::params::resolve_readable_user;
 use crate::audit;
 use crate::auth::{password, Caller};
@@ -29,7 +30,7 @@ pub async fn put_password(
     bytes: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     let value = path.into_inner();
-    let parsed = body::<PasswordBody>(&bytes);
+    let parsed = parse_body::<PasswordBody>(&bytes);
     // Hashing is slow: read and verify outside the write transaction, then re-check there.
     let (caller2, value2) = (caller.clone(), value.clone());
     let target = state

@@ -1,7 +1,8 @@
 //! `POST /users` (Coder's `CreateUserRequestWithOrgs`), checks in Coder's order.
 
-use super::{body, finish_record, load_user, user_record};
+use super::{finish_record, load_user, user_record};
 use crate::accounts::{tag_failed, validate_email, validate_real_name, validate_username};
+use crate::api::extract::parse_body;
 use crate::audit;
 use crate::auth::{password, Caller};
 use crate::error::{ApiError, ApiResult, Validation};
@@ -179,7 +180,7 @@ pub async fn create_user(
     meta: RequestMeta,
     bytes: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let c = check(body::<CreateUserBody>(&bytes)?)?;
+    let c = check(parse_body::<CreateUserBody>(&bytes)?)?;
     let hashed = if c.early.is_none() && c.late.is_none() && c.login_type == "password" {
         let pw = c.password.clone();
         Some(

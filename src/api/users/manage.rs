@@ -1,7 +1,8 @@
 //! Changes to another user's account: profile, status, site roles, soft delete.
 
-use super::{audit_view, body, finish_record, load_user, user_record};
+use super::{audit_view, finish_record, load_user, user_record};
 use crate::accounts::{tag_failed, validate_real_name, validate_username};
+use crate::api::extract::parse_body;
 use crate::api::params::resolve_readable_user;
 use crate::audit;
 use crate::auth::Caller;
@@ -59,7 +60,7 @@ pub async fn put_profile(
     path: web::Path<String>,
     bytes: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let b: ProfileBody = body(&bytes)?;
+    let b: ProfileBody = parse_body(&bytes)?;
     let username = b.username.unwrap_or_default();
     let name = b.name.unwrap_or_default();
     let mut v = Vec::new();
@@ -169,7 +170,7 @@ pub async fn put_roles(
     path: web::Path<String>,
     bytes: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let parsed = body::<RolesBody>(&bytes);
+    let parsed = parse_body::<RolesBody>(&bytes);
     let user = update_user(
         &state,
         caller,

@@ -22,7 +22,7 @@ pub fn check(
         p.push(format!("server error {s}: {}", body()));
     }
     match c.expect {
-        Expect::Reject | Expect::Transport if !(400..500).contains(&s) => {
+        Expect::Reject if !(400..500).contains(&s) => {
             p.push(format!("want 4xx, got {s}: {}", body()))
         }
         Expect::Status(want) if s != want => p.push(format!("want {want}, got {s}: {}", body())),
@@ -34,7 +34,7 @@ pub fn check(
     {
         p.push("answer contains a file from outside the embedded UI assets".into());
     }
-    if c.kind == Kind::Api && s >= 400 && c.expect != Expect::Transport {
+    if c.kind == Kind::Api && s >= 400 {
         p.extend(coder_error_shape(resp, c.expect == Expect::Invalid));
     } else if c.expect == Expect::Invalid {
         p.push(format!("want 400 with validations, got {s}: {}", body()));

@@ -27,9 +27,6 @@ pub enum Expect {
     /// 400 with a non-empty `validations` list.
     Invalid,
     Status(u16),
-    /// A 4xx from the HTTP layer itself, before any route (a request URI over the `http`
-    /// crate's 64 KiB limit): no JSON body required. Go's server answers these in plain text too.
-    Transport,
     /// Anything but a 5xx; a 2xx write must store hostile text verbatim.
     Either,
 }

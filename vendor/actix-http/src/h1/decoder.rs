@@ -277,6 +277,11 @@ impl MessageType for Request {
 
             match req.parse_with_uninit_headers(src, &mut parsed)? {
                 httparse::Status::Complete(len) => {
+                    // coderlite patch: a complete head that arrived in one read is held to
+                    // the same limit as one still arriving (upstream checks only the latter).
+                    if len > MAX_BUFFER_SIZE {
+                        return Err(ParseError::TooLarge);
+                    }
                     let method = Method::from_bytes(req.method.unwrap().as_bytes())
                         .map_err(|_| ParseError::Method)?;
                     let (uri, long_query) = crate::long_query::split_target(req.path.unwrap())?;
