@@ -292,6 +292,11 @@ impl Subject {
         self.is_owner() || self.has_site(AUDITOR)
     }
 
+    /// The seat report (every user's email and AI use): owner, auditor.
+    pub fn can_read_seat_report(&self) -> bool {
+        self.is_owner() || self.has_site(AUDITOR)
+    }
+
     /// Licenses, entitlement counts, deployment-wide operations.
     pub fn can_manage_deployment(&self) -> bool {
         self.is_owner()

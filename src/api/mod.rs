@@ -15,6 +15,7 @@ pub mod ops;
 pub mod orgs;
 pub mod params;
 pub mod roles;
+pub mod seat_report;
 pub mod users;
 pub mod workspace_builds;
 pub mod workspaces;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(members::routes)
             .configure(audit::routes)
             .configure(entitlements::routes)
+            .configure(seat_report::routes)
             .configure(aibridge::routes)
             .configure(workspaces::routes)
             .configure(workspace_builds::routes)

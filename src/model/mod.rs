@@ -7,6 +7,7 @@ pub mod entitlements;
 pub mod org;
 pub mod query;
 pub mod role;
+pub mod seat_report;
 pub mod user;
 pub mod workspace;
 

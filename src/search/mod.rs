@@ -15,6 +15,7 @@ pub mod params;
 #[cfg(test)]
 mod proptests;
 pub mod query_string;
+pub mod seat_report;
 pub mod users;
 pub mod workspaces;
 

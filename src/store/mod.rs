@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod interceptions;
 pub mod members;
 pub mod orgs;
+pub mod seat_report;
 pub mod settings;
 pub mod user_list;
 pub mod user_updates;

@@ -115,9 +115,9 @@ fn seat_follows_its_sources() {
 }
 
 /// A tiny deterministic generator (no external randomness in tests).
-struct Lcg(u64);
+pub struct Lcg(pub u64);
 impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
+    pub fn next(&mut self, n: u64) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)

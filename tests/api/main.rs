@@ -21,6 +21,7 @@ mod orgs;
 mod pages;
 mod receiver;
 mod roles;
+mod seat_report;
 mod secrets;
 mod ui;
 mod users;

@@ -1,10 +1,11 @@
 // Seat usage: the ai_governance_user_limit entitlement (used / limit, 90% and over-limit
-// warnings) and the deployment's entitlements.
+// warnings), the seat report (owner, auditor) and the deployment's entitlements.
 
 import { get } from '../api.js';
 import { h, icon, ICONS, replace } from '../dom.js';
 import { enumLabel, number } from '../format.js';
 import { pageHeader, errorBox, notice, showAISeatColumn, tableWrap } from '../widgets.js';
+import { seatReport } from './seat_report.js';
 
 export async function licensesPage(ctx) {
   let ent;
@@ -19,6 +20,7 @@ export async function licensesPage(ctx) {
   replace(ctx.main,
     pageHeader('Licenses', 'Seat usage and entitlements of this deployment.'),
     seatCard(ent),
+    ctx.hasSiteRole('owner', 'auditor') ? seatReport(ctx) : null,
     errors(ent),
     featuresTable(ent));
 }
