@@ -24,6 +24,7 @@ mod roles;
 mod seat_report;
 mod secrets;
 mod ui;
+mod ui_seats;
 mod users;
 mod webdriver;
 mod workspaces;
