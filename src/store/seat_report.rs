@@ -5,7 +5,7 @@
 //! index look-up (`aibridge_interceptions_initiator (initiator_id, started_at)`,
 //! `workspaces_owner_name_live`, the partial `workspace_builds_ai_task`).
 
-use super::ai_seats::{gateway_source_sql, task_source_sql};
+use super::ai_seats::{gateway_source_sql, has_ai_seat_sql, task_source_sql};
 use super::{contains_sql, Params};
 use crate::model::seat_report::{
     SeatFilter, SeatReportRow, SeatSort, SeatSortKey, SOURCE_AI_GATEWAY, SOURCE_AI_TASK,
@@ -15,7 +15,8 @@ use rusqlite::{Connection, Row};
 /// Users of the report, before the seat columns exist (alias `u`).
 const USERS: &str = "u.deleted = 0 AND u.is_system = 0";
 
-fn inner_sql(f: &SeatFilter, p: &mut Params) -> String {
+/// The WHERE of both statements: user filters, and seat filters as EXISTS over the sources.
+fn where_sql(f: &SeatFilter, p: &mut Params) -> String {
     let mut wh = vec![USERS.to_string()];
     if let Some(s) = &f.search {
         wh.push(format!(
@@ -27,6 +28,22 @@ fn inner_sql(f: &SeatFilter, p: &mut Params) -> String {
     if !f.status.is_empty() {
         wh.push(format!("u.status IN {}", p.push_list(&f.status)));
     }
+    match f.has_seat {
+        Some(true) => wh.push(format!("{} = 1", has_ai_seat_sql("u.id"))),
+        Some(false) => wh.push(format!("{} = 0", has_ai_seat_sql("u.id"))),
+        None => {}
+    }
+    match f.source.as_deref() {
+        Some(SOURCE_AI_GATEWAY) => {
+            wh.push(format!("EXISTS (SELECT 1 {})", gateway_source_sql("u.id")))
+        }
+        Some(SOURCE_AI_TASK) => wh.push(format!("EXISTS (SELECT 1 {})", task_source_sql("u.id"))),
+        _ => {}
+    }
+    wh.join(" AND ")
+}
+
+fn inner_sql(f: &SeatFilter, p: &mut Params) -> String {
     format!(
         "SELECT u.id, u.username, u.name, u.email, u.status, \
          (SELECT min(ai.started_at) {g}) AS gw_first, (SELECT max(ai.started_at) {g}) AS gw_last, \
@@ -34,23 +51,8 @@ fn inner_sql(f: &SeatFilter, p: &mut Params) -> String {
          FROM users u WHERE {w}",
         g = gateway_source_sql("u.id"),
         t = task_source_sql("u.id"),
-        w = wh.join(" AND ")
+        w = where_sql(f, p)
     )
-}
-
-fn outer_where(f: &SeatFilter) -> String {
-    let mut wh = vec!["1".to_string()];
-    match f.has_seat {
-        Some(true) => wh.push("(gw_first IS NOT NULL OR task_first IS NOT NULL)".into()),
-        Some(false) => wh.push("(gw_first IS NULL AND task_first IS NULL)".into()),
-        None => {}
-    }
-    match f.source.as_deref() {
-        Some(SOURCE_AI_GATEWAY) => wh.push("gw_first IS NOT NULL".into()),
-        Some(SOURCE_AI_TASK) => wh.push("task_first IS NOT NULL".into()),
-        _ => {}
-    }
-    wh.join(" AND ")
 }
 
 fn order_sql(s: SeatSort) -> String {
@@ -67,20 +69,19 @@ fn order_sql(s: SeatSort) -> String {
 
 fn report_sql(f: &SeatFilter, s: SeatSort, p: &mut Params) -> String {
     format!(
-        "SELECT id, username, name, email, status, gw_first, gw_last, task_first, task_last, \
-         count(*) OVER () FROM (SELECT *, \
+        "SELECT id, username, name, email, status, gw_first, gw_last, task_first, task_last \
+         FROM (SELECT *, \
            CASE WHEN gw_first IS NULL THEN task_first WHEN task_first IS NULL THEN gw_first \
                 ELSE min(gw_first, task_first) END AS first_used, \
            CASE WHEN gw_last IS NULL THEN task_last WHEN task_last IS NULL THEN gw_last \
                 ELSE max(gw_last, task_last) END AS last_used \
-         FROM ({inner})) WHERE {outer} ORDER BY {order}",
+         FROM ({inner})) ORDER BY {order}",
         inner = inner_sql(f, p),
-        outer = outer_where(f),
         order = order_sql(s)
     )
 }
 
-fn from_row(r: &Row) -> rusqlite::Result<(SeatReportRow, i64)> {
+fn from_row(r: &Row) -> rusqlite::Result<SeatReportRow> {
     let gw: (Option<i64>, Option<i64>) = (r.get(5)?, r.get(6)?);
     let task: (Option<i64>, Option<i64>) = (r.get(7)?, r.get(8)?);
     let mut sources = Vec::new();
@@ -94,7 +95,7 @@ fn from_row(r: &Row) -> rusqlite::Result<(SeatReportRow, i64)> {
         (Some(a), Some(b)) => Some(f(a, b)),
         (a, b) => a.or(b),
     };
-    let row = SeatReportRow {
+    Ok(SeatReportRow {
         user_id: r.get(0)?,
         username: r.get(1)?,
         name: r.get(2)?,
@@ -108,11 +109,13 @@ fn from_row(r: &Row) -> rusqlite::Result<(SeatReportRow, i64)> {
         ai_gateway_last_used_at: gw.1,
         ai_task_first_used_at: task.0,
         ai_task_last_used_at: task.1,
-    };
-    Ok((row, r.get(9)?))
+    })
 }
 
-/// One page (`limit` 0 = all rows) and the filtered total.
+/// One page (`limit` 0 = all rows) and the filtered total: two statements. The page's
+/// correlated min/max run only for the rows it returns when the order is the username index
+/// (a window count would compute them for every user: 110 ms instead of 0.4 ms on 10k
+/// users); the count tests the seat filters with EXISTS only.
 pub fn page(
     conn: &Connection,
     f: &SeatFilter,
@@ -129,26 +132,23 @@ pub fn page(
         p.push(offset.max(0))
     ));
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = Vec::new();
-    let mut total = 0;
-    for r in stmt.query_map(p.as_params(), from_row)? {
-        let (row, t) = r?;
-        total = t;
-        rows.push(row);
-    }
-    if rows.is_empty() && offset > 0 {
-        total = count(conn, f)?;
-    }
+    let rows = stmt
+        .query_map(p.as_params(), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total = if limit <= 0 && offset <= 0 {
+        rows.len() as i64
+    } else {
+        count(conn, f)?
+    };
     Ok((rows, total))
 }
 
-/// The filtered total alone (for a page past the end).
+/// The filtered total.
 pub fn count(conn: &Connection, f: &SeatFilter) -> rusqlite::Result<i64> {
     let mut p = Params::default();
     let sql = format!(
-        "SELECT count(*) FROM ({inner}) WHERE {outer}",
-        inner = inner_sql(f, &mut p),
-        outer = outer_where(f)
+        "SELECT count(*) FROM users u WHERE {}",
+        where_sql(f, &mut p)
     );
     conn.prepare_cached(&sql)?
         .query_row(p.as_params(), |r| r.get(0))
