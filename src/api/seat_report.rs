@@ -66,8 +66,13 @@ async fn list(
     let resp = state
         .db
         .read(move |conn| {
-            let (users, count) = store::seat_report::page(conn, &filter, sort, limit, offset)?;
-            let active_seats = store::ai_seats::active_seat_count(conn)?;
+            // One snapshot: the rows, the count and the seat number agree.
+            let ((users, count), active_seats) = store::in_savepoint(conn, "seat_report", || {
+                Ok((
+                    store::seat_report::page(conn, &filter, sort, limit, offset)?,
+                    store::ai_seats::active_seat_count(conn)?,
+                ))
+            })?;
             Ok(SeatReportResponse {
                 count,
                 limit: (seat_limit > 0).then_some(seat_limit),
