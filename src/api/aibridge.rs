@@ -70,18 +70,7 @@ async fn list(
                 .detail("Cannot use both after_id and offset pagination in the same request."),
         );
     }
-    let limit = if page.limit == 0 {
-        DEFAULT_LIMIT
-    } else {
-        page.limit
-    };
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(
-            ApiError::bad_request("Invalid pagination limit value.").detail(format!(
-                "Pagination limit must be in range (0, {MAX_LIMIT}]"
-            )),
-        );
-    }
+    let limit = pagination::bounded_limit(page.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let q = query_values(&pairs, "q")
         .first()
         .copied()

@@ -49,18 +49,7 @@ async fn list(
     let pairs = query_string::pairs(&req)?;
     let (filter, sort) = parse(&caller, &pairs)?;
     let page = pagination::parse(&pairs)?;
-    let limit = if page.limit == 0 {
-        DEFAULT_LIMIT
-    } else {
-        page.limit
-    };
-    if limit > MAX_LIMIT {
-        return Err(
-            ApiError::bad_request("Invalid pagination limit value.").detail(format!(
-                "Pagination limit must be in range (0, {MAX_LIMIT}]"
-            )),
-        );
-    }
+    let limit = pagination::bounded_limit(page.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let seat_limit = state.config.ai_seat_limit.max(0);
     let offset = page.offset;
     let resp = state

@@ -77,6 +77,17 @@ fn serde_urlencoded_pairs(qs: &str) -> Result<Vec<(String, String)>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The page size of an endpoint with its own default and upper bound (Coder's AI Bridge
+/// handlers): `limit=0` or none means `default`; beyond `max` answers Coder's 400.
+pub fn bounded_limit(limit: i64, default: i64, max: i64) -> Result<i64, ApiError> {
+    let limit = if limit == 0 { default } else { limit };
+    if !(1..=max).contains(&limit) {
+        return Err(ApiError::bad_request("Invalid pagination limit value.")
+            .detail(format!("Pagination limit must be in range (0, {max}]")));
+    }
+    Ok(limit)
+}
+
 /// Parses `limit`, `offset`, `after_id`; answers Coder's 400 on bad values.
 pub fn parse(pairs: &[(String, String)]) -> Result<Pagination, ApiError> {
     let mut errors = Vec::new();

@@ -112,6 +112,20 @@ export function aiSeatCell(has) {
 
 // "Showing X to Y of Z unit" and numbered page links. With a capped count (count > cap)
 // the total reads "2,000+" and the user may page on while pages come back full.
+// A page's search form: the text input, the page's own controls, Search, and Clear while a
+// filter is set; submitting calls go(text).
+export function filterForm(label, text, controls, filter, go) {
+  const form = h('form', { class: 'filter', role: 'search', 'aria-label': label },
+    h('div', { class: 'filter-row' }, text, ...controls,
+      h('button', { type: 'submit', class: 'btn btn-primary', text: 'Search' }),
+      filter ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => go(''), text: 'Clear' }) : null));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go(text.value);
+  });
+  return form;
+}
+
 export function pagination({ page, pageSize, count, countCap = 0, shown, unit, hrefFor }) {
   const capped = countCap > 0 && count > countCap;
   const first = shown ? (page - 1) * pageSize + 1 : 0;

@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { urlState, stateUrl } from '../query.js';
 import {
   pageHeader, loading, errorBox, pagination, tableWrap, userCell, roleChips, showAISeatColumn,
-  aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash, showActionError,
+  aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash, showActionError, filterForm
 } from '../widgets.js';
 
 const MANAGER_ROLES = ['organization-admin', 'organization-user-admin'];
@@ -78,15 +78,7 @@ function orgSwitcher(ctx, org) {
 function membersFilter(filter, go) {
   const text = h('input', { type: 'search', id: 'members-filter', class: 'input filter-text', value: filter,
     placeholder: 'Search members…', 'aria-label': 'Search members', autocomplete: 'off', spellcheck: 'false' });
-  const form = h('form', { class: 'filter', role: 'search', 'aria-label': 'Members filter' },
-    h('div', { class: 'filter-row' }, text,
-      h('button', { type: 'submit', class: 'btn btn-primary', text: 'Search' }),
-      filter ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => go(''), text: 'Clear' }) : null));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    go(text.value);
-  });
-  return form;
+  return filterForm('Members filter', text, [], filter, go);
 }
 
 function addMemberForm(ctx, org) {

@@ -6,7 +6,7 @@ import { get, qs } from '../api.js';
 import { h, replace } from '../dom.js';
 import { capitalize, parseTime, relative } from '../format.js';
 import { urlState, stateUrl, getKey, setKey } from '../query.js';
-import { loading, errorBox, pagination, tableWrap, emptyRow } from '../widgets.js';
+import { loading, errorBox, pagination, tableWrap, emptyRow, filterForm } from '../widgets.js';
 
 const SOURCE_LABELS = { ai_gateway: 'AI Gateway', ai_task: 'AI task' };
 
@@ -106,13 +106,5 @@ function reportFilter(filter, go) {
     h('option', { value: '', text: 'Any source' }),
     Object.entries(SOURCE_LABELS).map(([v, l]) => h('option', { value: v, selected: v === source, text: l })));
   sourceSel.addEventListener('change', () => go(setKey(text.value, 'source', sourceSel.value)));
-  const form = h('form', { class: 'filter', role: 'search', 'aria-label': 'Seat report filter' },
-    h('div', { class: 'filter-row' }, text, seatSel, sourceSel,
-      h('button', { type: 'submit', class: 'btn btn-primary', text: 'Search' }),
-      filter ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => go(''), text: 'Clear' }) : null));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    go(text.value);
-  });
-  return form;
+  return filterForm('Seat report filter', text, [seatSel, sourceSel], filter, go);
 }

@@ -7,7 +7,7 @@ import { capitalize, parseTime, relative } from '../format.js';
 import { urlState, stateUrl, getKey, setKey } from '../query.js';
 import {
   pageHeader, loading, errorBox, pagination, tableWrap, userCell, roleChips, showAISeatColumn,
-  aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash, showActionError,
+  aiSeatHeader, aiSeatCell, emptyRow, confirmDialog, rolesDialog, setFlash, takeFlash, showActionError, filterForm
 } from '../widgets.js';
 
 export async function usersPage(ctx) {
@@ -60,15 +60,7 @@ function usersFilter(filter, go) {
     h('option', { value: '', text: 'All statuses' }),
     ['active', 'dormant', 'suspended'].map((s) => h('option', { value: s, selected: s === current, text: capitalize(s) })));
   status.addEventListener('change', () => go(setKey(text.value, 'status', status.value)));
-  const form = h('form', { class: 'filter', role: 'search', 'aria-label': 'Users filter' },
-    h('div', { class: 'filter-row' }, text, status,
-      h('button', { type: 'submit', class: 'btn btn-primary', text: 'Search' }),
-      filter ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => go(''), text: 'Clear' }) : null));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    go(text.value);
-  });
-  return form;
+  return filterForm('Users filter', text, [status], filter, go);
 }
 
 function statusCell(u) {
