@@ -1,8 +1,8 @@
 //! Fuzz target: The deprecated members list's `q`.
-//! Checked by `search::check::Harness::members` (see FUZZING.md): accepted or a 400
+//! Checked by `coderlite_testkit::check::Harness::members` (see FUZZING.md): accepted or a 400
 //! with validations, never a panic; values only in bound parameters; the SQL runs.
 #![no_main]
 
-use coderlite::search::check::{fuzz_one, Harness};
+use coderlite_testkit::check::{fuzz_one, Harness};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_one(data, Harness::members));

@@ -60,7 +60,3 @@ pub fn migrate(conn: &mut Connection) -> Result<(), String> {
     }
     Ok(())
 }
-
-#[cfg(test)]
-#[path = "migrate_tests.rs"]
-mod tests;

@@ -2,18 +2,12 @@
 //! the typed parameter parser (Coder's `httpapi.QueryParamParser`) and pagination.
 
 pub mod audit;
-#[cfg(any(test, feature = "fuzzing"))]
-pub mod check;
-#[cfg(any(test, feature = "fuzzing"))]
-mod check_perturb;
 pub mod godate;
 pub mod gotime;
 pub mod interceptions;
 pub mod members;
 pub mod pagination;
 pub mod params;
-#[cfg(test)]
-mod proptests;
 pub mod query_string;
 pub mod seat_report;
 pub mod users;

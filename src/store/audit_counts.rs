@@ -164,7 +164,3 @@ pub fn rebuild(conn: &Connection) -> rusqlite::Result<()> {
              FROM audit_logs GROUP BY 1, 2;",
     )
 }
-
-#[cfg(test)]
-#[path = "audit_counts_tests.rs"]
-mod tests;

@@ -273,7 +273,3 @@ pub fn cursor(conn: &Connection, id: &str, scope: &AuditScope) -> rusqlite::Resu
         visible.then_some(Cursor { time, seq })
     }))
 }
-
-#[cfg(test)]
-#[path = "audit_logs_plan_tests.rs"]
-mod plan_tests;

@@ -1,11 +1,15 @@
 //! Counters against counting the rows, and deep-offset day skipping against walking.
-use super::*;
-use crate::store::audit_logs;
+use coderlite::model::query::AuditFilter;
+use coderlite::rbac::AuditScope;
+use coderlite::store::audit_counts::*;
+use coderlite::store::audit_logs;
 use rusqlite::params;
+use rusqlite::Connection;
 
 fn conn() -> Connection {
     let c = Connection::open_in_memory().expect("memory db");
-    c.execute_batch(crate::db::migrate::SCHEMA).expect("schema");
+    c.execute_batch(coderlite::db::migrate::SCHEMA)
+        .expect("schema");
     c
 }
 

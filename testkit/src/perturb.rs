@@ -3,14 +3,14 @@
 //! lengths, booleans, whole-day dates, a `member` role). A builder that interpolated a value
 //! into its SQL text would produce a different text for the perturbed filter.
 
-use crate::model::query::AuditFilter;
-use crate::model::query::InterceptionQuery;
-use crate::model::query::MemberFilter;
-use crate::model::query::Pagination;
-use crate::model::query::UsersFilter;
-use crate::model::query::WorkspaceQuery;
-use crate::store::interceptions::Filter;
-use crate::store::workspaces::ListFilter;
+use coderlite::model::query::AuditFilter;
+use coderlite::model::query::InterceptionQuery;
+use coderlite::model::query::MemberFilter;
+use coderlite::model::query::Pagination;
+use coderlite::model::query::UsersFilter;
+use coderlite::model::query::WorkspaceQuery;
+use coderlite::store::interceptions::Filter;
+use coderlite::store::workspaces::ListFilter;
 
 const UUID_A: &str = "5a5a5a5a-5a5a-4a5a-8a5a-5a5a5a5a5a5a";
 const UUID_B: &str = "6b6b6b6b-6b6b-4b6b-8b6b-6b6b6b6b6b6b";
@@ -81,7 +81,7 @@ pub fn users(f: &UsersFilter) -> UsersFilter {
             .roles
             .iter()
             .map(|r| {
-                if r == crate::rbac::MEMBER {
+                if r == coderlite::rbac::MEMBER {
                     r.clone()
                 } else {
                     text(r)

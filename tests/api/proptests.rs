@@ -1,10 +1,10 @@
 //! Property tests of every `q` parser and of pagination (issue 7): any input either parses or
 //! is a 400 with validations, never a panic; an accepted input's values reach the SQL only as
 //! bound parameters; the statements run without a SQL error. The checks themselves are in
-//! `check.rs` (shared with the cargo-fuzz targets in `fuzz/`); this module feeds them
+//! `testkit/src/check.rs` (shared with the cargo-fuzz targets in `fuzz/`); this module feeds them
 //! arbitrary unicode and structured `key:value` queries, and replays inputs the fuzzer found.
 
-use super::check::{Harness, Outcome, MARKER};
+use coderlite_testkit::check::{Harness, Outcome, MARKER};
 use proptest::prelude::*;
 
 thread_local! {

@@ -1,6 +1,6 @@
 //! Upgrading an existing database reaches the same schema as a new one, rows intact.
 
-use super::migrate;
+use coderlite::db::migrate::migrate;
 use rusqlite::Connection;
 
 /// `audit_logs` as schema version 3 shaped it: `id` unique by column constraint and the
@@ -103,7 +103,7 @@ fn version_3_audit_logs_upgrade_to_the_new_schema() {
     let version: i64 = old
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .expect("version");
-    assert_eq!(version, super::SCHEMA_VERSION);
+    assert_eq!(version, coderlite::db::migrate::SCHEMA_VERSION);
     assert_eq!(audit_schema(&old), audit_schema(&fresh));
     assert_eq!(dump(&old), before, "rows, seq values and counters kept");
 

@@ -7,12 +7,16 @@
 //! * with any filter, `audit_logs` must be reached by `SEARCH` (an index range);
 //! * every join of the final page (row, user, organization, look-ups) is a `SEARCH`.
 
-use super::*;
-use crate::model::query::AuditFilter;
+use coderlite::model::query::AuditFilter;
+use coderlite::rbac::AuditScope;
+use coderlite::store::audit_logs::*;
+use coderlite::store::Params;
+use rusqlite::Connection;
 
 fn conn() -> Connection {
     let c = Connection::open_in_memory().expect("memory db");
-    c.execute_batch(crate::db::migrate::SCHEMA).expect("schema");
+    c.execute_batch(coderlite::db::migrate::SCHEMA)
+        .expect("schema");
     c
 }
 
@@ -53,7 +57,8 @@ fn conn_with_stats(dir: &std::path::Path) -> Connection {
     let path = dir.join("plan.db");
     {
         let c = Connection::open(&path).expect("file db");
-        c.execute_batch(crate::db::migrate::SCHEMA).expect("schema");
+        c.execute_batch(coderlite::db::migrate::SCHEMA)
+            .expect("schema");
         c.execute_batch("ANALYZE").expect("analyze");
         c.execute("DELETE FROM sqlite_stat1", [])
             .expect("clear stats");

@@ -1,6 +1,5 @@
 //! Property checks of the `q` parsers and their SQL builders, shared by the property tests
-//! (`search/proptests.rs`) and the cargo-fuzz targets (`fuzz/`). Built for tests and with the
-//! `fuzzing` feature only. Each check parses one input and panics when a property breaks:
+//! (`tests/api/proptests.rs`) and the cargo-fuzz targets (`fuzz/`). Never linked into the server. Each check parses one input and panics when a property breaks:
 //!
 //! * a rejected input is a 400 in Coder's shape: the endpoint's exact message and non-empty
 //!   validations, each with a field and a detail;
@@ -11,12 +10,12 @@
 //! * the real store functions run the statements on a schema-loaded database without error
 //!   (a SQL error would be a 500).
 
-use super::check_perturb as perturb;
-use crate::error::{ApiError, Validation};
-use crate::model::query::Pagination;
-use crate::rbac::{AuditScope, UserScope};
-use crate::search;
-use crate::store::{self, Params};
+use crate::perturb;
+use coderlite::error::{ApiError, Validation};
+use coderlite::model::query::Pagination;
+use coderlite::rbac::{AuditScope, UserScope};
+use coderlite::search;
+use coderlite::store::{self, Params};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
@@ -128,7 +127,7 @@ impl Default for Harness {
 impl Harness {
     pub fn new() -> Harness {
         let conn = Connection::open_in_memory().expect("memory db");
-        conn.execute_batch(crate::db::migrate::SCHEMA)
+        conn.execute_batch(coderlite::db::migrate::SCHEMA)
             .expect("schema");
         store::orgs::ensure_default(&conn, 0).expect("default org");
         let org = store::orgs::default_org(&conn)
@@ -241,8 +240,8 @@ impl Harness {
     /// perturbed filter, `pg` the perturbed page) and runs them. Returns `f`'s text params.
     fn users_sql(
         &self,
-        f: &crate::model::query::UsersFilter,
-        g: &crate::model::query::UsersFilter,
+        f: &coderlite::model::query::UsersFilter,
+        g: &coderlite::model::query::UsersFilter,
         page: &Pagination,
         pg: &Pagination,
     ) -> Vec<String> {
@@ -370,9 +369,9 @@ impl Harness {
         assert!((0..=i32::MAX as i64).contains(&page.limit), "{page:?}");
         assert!((0..=i32::MAX as i64).contains(&page.offset), "{page:?}");
         if let Some(a) = &page.after_id {
-            assert_eq!(crate::model::parse_uuid(a).as_deref(), Some(a.as_str()));
+            assert_eq!(coderlite::model::parse_uuid(a).as_deref(), Some(a.as_str()));
         }
-        let f = crate::model::query::UsersFilter::default();
+        let f = coderlite::model::query::UsersFilter::default();
         let params = self.users_sql(&f, &f, &page, &perturb::page(&page));
         let filter = store::interceptions::Filter::default();
         let limit = page.limit.clamp(1, 1000);
@@ -397,7 +396,7 @@ impl Harness {
             offset: page.offset,
             ..Default::default()
         };
-        let af = crate::model::query::AuditFilter::default();
+        let af = coderlite::model::query::AuditFilter::default();
         ok(
             "audit page",
             store::audit_logs::page(&self.conn, &af, &AuditScope::All, &spec),
