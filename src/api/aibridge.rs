@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::model::aibridge::{AIBridgeInterception, AIBridgeListInterceptionsResponse};
 use crate::request_meta::RequestMeta;
-use crate::search::pagination::{self, query_values};
+use crate::search::pagination;
 use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
@@ -71,11 +71,7 @@ async fn list(
         );
     }
     let limit = pagination::bounded_limit(page.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let q = query_values(&pairs, "q")
-        .first()
-        .copied()
-        .unwrap_or("")
-        .to_string();
+    let q = query_string::q(&pairs).to_string();
     let query = crate::search::interceptions::parse(&q).map_err(search_error)?;
     let resp = state
         .db

@@ -81,17 +81,12 @@ async fn list_members(
 ) -> ApiResult<HttpResponse> {
     let org_value = path.into_inner();
     let pairs = query_string::pairs(&req)?;
-    let q = pagination::query_values(&pairs, "q")
-        .first()
-        .map(|s| s.to_string())
-        .unwrap_or_default();
+    let q = query_string::q(&pairs).to_string();
     let members = state
         .db
         .read(move |c| {
             let org = resolve_org(c, &caller, &org_value)?;
-            let filter = member_search::parse(&q).map_err(|v| {
-                ApiError::bad_request("Invalid organization member search query.").validations(v)
-            })?;
+            let filter = member_search::parse(&q)?;
             let only_self = (!caller.subject.can_read_members(&org.id)).then(|| caller.user_id());
             Ok(store::members::list(c, &org.id, &filter, only_self)?)
         })
@@ -114,8 +109,7 @@ async fn paginated_members(
         .db
         .read(move |c| {
             let org = resolve_org(c, &caller, &org_value)?;
-            let q = pagination::query_values(&pairs, "q");
-            let filter = crate::search::users::parse(q.first().copied().unwrap_or(""))?;
+            let filter = crate::search::users::parse(query_string::q(&pairs))?;
             let page = pagination::parse(&pairs)?;
             if !caller.subject.can_read_members(&org.id) {
                 return Err(ApiError::not_found());

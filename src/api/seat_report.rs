@@ -21,10 +21,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/coderlite/seats/export", web::get().to(export));
 }
 
-fn search_error(validations: Vec<Validation>) -> ApiError {
-    ApiError::bad_request("Invalid seat report search query.").validations(validations)
-}
-
 fn one<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     query_values(pairs, key).first().copied()
 }
@@ -34,10 +30,8 @@ fn parse(caller: &Caller, pairs: &[(String, String)]) -> ApiResult<(SeatFilter, 
     if !caller.subject.can_read_seat_report() {
         return Err(ApiError::forbidden());
     }
-    let filter =
-        crate::search::seat_report::parse(one(pairs, "q").unwrap_or("")).map_err(search_error)?;
-    let sort = crate::search::seat_report::parse_sort(one(pairs, "sort"), one(pairs, "order"))
-        .map_err(search_error)?;
+    let filter = crate::search::seat_report::parse(query_string::q(pairs))?;
+    let sort = crate::search::seat_report::parse_sort(one(pairs, "sort"), one(pairs, "order"))?;
     Ok((filter, sort))
 }
 
@@ -129,7 +123,7 @@ async fn export(
     match one(&pairs, "format").unwrap_or("csv") {
         "" | "csv" => {}
         other => {
-            return Err(search_error(vec![Validation::new(
+            return Err(crate::search::seat_report::invalid(vec![Validation::new(
                 "format",
                 format!("Query param \"format\" must be one of [csv], got {other:?}"),
             )]))

@@ -11,7 +11,6 @@ use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::model::{GetUsersResponse, User};
-use crate::search::pagination::query_values;
 use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
@@ -56,7 +55,7 @@ async fn list_users(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let pairs = query_string::pairs(&req)?;
-    let q = query_values(&pairs, "q").first().copied().unwrap_or("");
+    let q = query_string::q(&pairs);
     let filter = crate::search::users::parse(q)?;
     let page = crate::search::pagination::parse(&pairs)?;
     let scope = caller.subject.user_scope();

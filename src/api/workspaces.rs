@@ -149,13 +149,8 @@ async fn list(
 ) -> ApiResult<HttpResponse> {
     let pairs = query_string::pairs(&req)?;
     let page = pagination::parse(&pairs)?;
-    let q = query_values(&pairs, "q")
-        .first()
-        .copied()
-        .unwrap_or("")
-        .to_string();
-    let query = crate::search::workspaces::parse(&q)
-        .map_err(|v| ApiError::bad_request("Invalid workspace search query.").validations(v))?;
+    let q = query_string::q(&pairs).to_string();
+    let query = crate::search::workspaces::parse(&q)?;
     let resp = state
         .db
         .read(move |conn| {

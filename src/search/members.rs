@@ -3,7 +3,7 @@
 //! is an error unless it is one of the keys (which then resets that key to empty).
 
 use super::{terms_keep_case, QueryParams};
-use crate::error::Validation;
+use crate::error::{ApiError, Validation};
 use crate::model::query::MemberFilter;
 
 const BARE: &str = "\u{1}bare";
@@ -18,7 +18,14 @@ fn normalise_bool(v: &str) -> String {
     }
 }
 
-pub fn parse(q: &str) -> Result<MemberFilter, Vec<Validation>> {
+/// Answers a bad query with Coder's 400: `Invalid organization member search query.` and its validations.
+pub fn parse(q: &str) -> Result<MemberFilter, ApiError> {
+    parse_terms(q).map_err(|v| {
+        ApiError::bad_request("Invalid organization member search query.").validations(v)
+    })
+}
+
+fn parse_terms(q: &str) -> Result<MemberFilter, Vec<Validation>> {
     let q = q.trim();
     if q.is_empty() {
         return Ok(MemberFilter::default());
@@ -66,13 +73,16 @@ mod tests {
         assert!(f.include_system);
         assert_eq!(f.github_user_id, Some(42));
         let e = parse("Alice").unwrap_err();
-        assert_eq!(e[0].detail, "invalid search term: Alice");
+        assert_eq!(e.validations[0].detail, "invalid search term: Alice");
         let e = parse("foo bar").unwrap_err();
-        assert_eq!(e[0].detail, "invalid search term: foo bar");
+        assert_eq!(e.validations[0].detail, "invalid search term: foo bar");
         assert_eq!(parse("user_id").expect("bare key"), MemberFilter::default());
         let e = parse("user_id:nope").unwrap_err();
-        assert_eq!(e[0].field, "user_id");
+        assert_eq!(e.validations[0].field, "user_id");
         let e = parse("name:x").unwrap_err();
-        assert_eq!(e[0].detail, "\"name\" is not a valid query param");
+        assert_eq!(
+            e.validations[0].detail,
+            "\"name\" is not a valid query param"
+        );
     }
 }

@@ -30,3 +30,11 @@ pub fn first(req: &HttpRequest, key: &str) -> Option<String> {
         .into_iter()
         .find_map(|(k, v)| (k == key).then_some(v))
 }
+
+/// The search query `q` of decoded pairs: its first value, or empty when absent.
+pub fn q(pairs: &[(String, String)]) -> &str {
+    pairs
+        .iter()
+        .find_map(|(k, v)| (k == "q").then_some(v.as_str()))
+        .unwrap_or("")
+}

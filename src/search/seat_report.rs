@@ -4,10 +4,19 @@
 //! `sort` is `username` (default), `first_used_at` or `last_used_at`; `order` `asc`/`desc`.
 
 use super::{terms, QueryParams};
-use crate::error::Validation;
+use crate::error::{ApiError, Validation};
 use crate::model::seat_report::{SeatFilter, SeatSort, SeatSortKey, SOURCES};
 
-pub fn parse(q: &str) -> Result<SeatFilter, Vec<Validation>> {
+/// The 400 of every bad seat-report query parameter.
+pub fn invalid(validations: Vec<Validation>) -> ApiError {
+    ApiError::bad_request("Invalid seat report search query.").validations(validations)
+}
+
+pub fn parse(q: &str) -> Result<SeatFilter, ApiError> {
+    parse_terms(q).map_err(invalid)
+}
+
+fn parse_terms(q: &str) -> Result<SeatFilter, Vec<Validation>> {
     if q.trim().is_empty() {
         return Ok(SeatFilter::default());
     }
@@ -28,7 +37,7 @@ pub fn parse(q: &str) -> Result<SeatFilter, Vec<Validation>> {
 }
 
 /// `sort` and `order` query parameters (absent or empty = username ascending).
-pub fn parse_sort(sort: Option<&str>, order: Option<&str>) -> Result<SeatSort, Vec<Validation>> {
+pub fn parse_sort(sort: Option<&str>, order: Option<&str>) -> Result<SeatSort, ApiError> {
     let mut errors = Vec::new();
     let key = match sort.unwrap_or("") {
         "" | "username" => SeatSortKey::Username,
@@ -56,7 +65,7 @@ pub fn parse_sort(sort: Option<&str>, order: Option<&str>) -> Result<SeatSort, V
     if errors.is_empty() {
         Ok(SeatSort { key, desc })
     } else {
-        Err(errors)
+        Err(invalid(errors))
     }
 }
 
@@ -76,18 +85,27 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        assert_eq!(parse("has_seat:maybe").unwrap_err()[0].field, "has_seat");
-        assert_eq!(parse("source:slack").unwrap_err()[0].field, "source");
         assert_eq!(
-            parse("colour:red").unwrap_err()[0].detail,
+            parse("has_seat:maybe").unwrap_err().validations[0].field,
+            "has_seat"
+        );
+        assert_eq!(
+            parse("source:slack").unwrap_err().validations[0].field,
+            "source"
+        );
+        assert_eq!(
+            parse("colour:red").unwrap_err().validations[0].detail,
             "\"colour\" is not a valid query param"
         );
-        assert_eq!(parse("a:b:c").unwrap_err()[0].field, "q");
+        assert_eq!(parse("a:b:c").unwrap_err().validations[0].field, "q");
         assert_eq!(
-            parse_sort(Some("email"), None).unwrap_err()[0].field,
+            parse_sort(Some("email"), None).unwrap_err().validations[0].field,
             "sort"
         );
-        assert_eq!(parse_sort(None, Some("up")).unwrap_err()[0].field, "order");
+        assert_eq!(
+            parse_sort(None, Some("up")).unwrap_err().validations[0].field,
+            "order"
+        );
         assert_eq!(
             parse_sort(Some("last_used_at"), Some("desc")).expect("ok"),
             SeatSort {

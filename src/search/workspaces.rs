@@ -4,10 +4,16 @@
 //! Bare words are a name, or `owner/name`.
 
 use super::{terms, QueryParams};
-use crate::error::Validation;
+use crate::error::{ApiError, Validation};
 use crate::model::query::WorkspaceQuery;
 
-pub fn parse(q: &str) -> Result<WorkspaceQuery, Vec<Validation>> {
+/// Answers a bad query with Coder's 400: `Invalid workspace search query.` and its validations.
+pub fn parse(q: &str) -> Result<WorkspaceQuery, ApiError> {
+    parse_terms(q)
+        .map_err(|v| ApiError::bad_request("Invalid workspace search query.").validations(v))
+}
+
+fn parse_terms(q: &str) -> Result<WorkspaceQuery, Vec<Validation>> {
     if q.trim().is_empty() {
         return Ok(WorkspaceQuery::default());
     }
@@ -82,9 +88,15 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        assert_eq!(parse("a/b/c").unwrap_err()[0].field, "q");
-        assert_eq!(parse("deleted:maybe").unwrap_err()[0].field, "deleted");
-        assert_eq!(parse("template:x").unwrap_err()[0].field, "template");
-        assert_eq!(parse("id:nope").unwrap_err()[0].field, "id");
+        assert_eq!(parse("a/b/c").unwrap_err().validations[0].field, "q");
+        assert_eq!(
+            parse("deleted:maybe").unwrap_err().validations[0].field,
+            "deleted"
+        );
+        assert_eq!(
+            parse("template:x").unwrap_err().validations[0].field,
+            "template"
+        );
+        assert_eq!(parse("id:nope").unwrap_err().validations[0].field, "id");
     }
 }

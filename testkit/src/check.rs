@@ -275,7 +275,7 @@ impl Harness {
     pub fn members(&self, q: &str) -> Outcome {
         let f = match search::members::parse(q) {
             Ok(f) => f,
-            Err(v) => return rejected_validations(v),
+            Err(e) => return rejected(e, "Invalid organization member search query."),
         };
         let g = perturb::members(&f);
         let mut params = Vec::new();
@@ -325,7 +325,7 @@ impl Harness {
     pub fn workspaces(&self, q: &str) -> Outcome {
         let query = match search::workspaces::parse(q) {
             Ok(f) => f,
-            Err(v) => return rejected_validations(v),
+            Err(e) => return rejected(e, "Invalid workspace search query."),
         };
         let f = perturb::workspace_filter(&query, CALLER);
         let g = perturb::workspaces(&f);

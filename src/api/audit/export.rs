@@ -3,7 +3,7 @@
 //! snapshot (stream.rs). CSV columns are the API's fields, nested values as JSON text.
 
 use super::stream::{self, Encoding, RowStream};
-use super::{first_q, parse_filter, require_scope};
+use super::{parse_filter, require_scope};
 use crate::auth::Caller;
 use crate::db::snapshot::Snapshot;
 use crate::error::{ApiError, ApiResult, Validation};
@@ -38,7 +38,7 @@ pub(super) async fn export(
     let scope = require_scope(&caller)?;
     let pairs = query_string::pairs(&req)?;
     let encoding = parse_format(&pairs)?;
-    let q = first_q(&pairs);
+    let q = query_string::q(&pairs).to_string();
     let db = state.db.clone();
     // Validate the query and open the snapshot before answering, so errors keep their status.
     let rows = web::block(move || -> ApiResult<RowStream> {

@@ -30,7 +30,7 @@ use crate::error::{ApiError, ApiResult, Validation};
 use crate::model::query::AuditFilter;
 use crate::model::AuditLogResponse;
 use crate::rbac::AuditScope;
-use crate::search::pagination::{self, query_values};
+use crate::search::pagination;
 use crate::search::query_string;
 use crate::state::AppState;
 use crate::store::audit_logs::{self, Cursor, PageSpec};
@@ -77,13 +77,6 @@ pub(crate) fn parse_filter(conn: &Connection, caller: &Caller, q: &str) -> ApiRe
     filter
 }
 
-fn first_q(pairs: &[(String, String)]) -> String {
-    query_values(pairs, "q")
-        .first()
-        .map(|s| s.to_string())
-        .unwrap_or_default()
-}
-
 /// The cursor for `after_id`, or 400 when it names no row the caller can see.
 fn resolve_cursor(
     conn: &Connection,
@@ -110,7 +103,7 @@ async fn list(
     let scope = require_scope(&caller)?;
     let pairs = query_string::pairs(&req)?;
     let page = pagination::parse(&pairs)?;
-    let q = first_q(&pairs);
+    let q = query_string::q(&pairs).to_string();
     let cap = state.config.audit_count_cap.max(0);
     let limit = if page.limit == 0 {
         DEFAULT_LIMIT
