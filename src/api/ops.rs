@@ -3,8 +3,9 @@
 
 use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
+use crate::db::backup;
 use crate::error::{ApiError, ApiResult, Validation};
-use crate::ops::{backup as ops_backup, metrics, Runtime};
+use crate::ops::{metrics, Runtime};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store::audit_chain as chain;
@@ -119,8 +120,8 @@ async fn backup(
         ));
     };
     let name = match req.name.filter(|n| !n.is_empty()) {
-        None => ops_backup::default_name(),
-        Some(n) if ops_backup::valid_name(&n) => n,
+        None => backup::default_name(),
+        Some(n) if backup::valid_name(&n) => n,
         Some(n) => {
             return Err(ApiError::validation_failed(vec![Validation::new(
                 "name",
@@ -130,7 +131,7 @@ async fn backup(
     };
     let db = state.db.clone();
     let out = dir.join(&name);
-    let result = web::block(move || -> ApiResult<ops_backup::BackupInfo> {
+    let result = web::block(move || -> ApiResult<backup::BackupInfo> {
         let Ok(_one) = rt.backup_lock.try_lock() else {
             return Err(ApiError::conflict("A backup is already running."));
         };
@@ -142,7 +143,7 @@ async fn backup(
             ));
         }
         let src = db.reader_blocking()?;
-        ops_backup::backup_to(&src, &out).map_err(ApiError::internal)
+        backup::backup_to(&src, &out).map_err(ApiError::internal)
     })
     .await
     .map_err(ApiError::from)

@@ -1,6 +1,7 @@
 //! SQLite access: one writer connection (`BEGIN IMMEDIATE`) and a pool of read-only readers.
 //! Every call runs on actix's blocking pool (`web::block`), never on a worker thread.
 
+pub mod backup;
 pub mod migrate;
 pub mod snapshot;
 pub mod stats;

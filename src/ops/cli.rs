@@ -55,11 +55,11 @@ pub fn backup(db: &Path, out: &Path) -> Result<(), String> {
     src.busy_timeout(std::time::Duration::from_secs(10))
         .map_err(|e| e.to_string())?;
     let out = if out.is_dir() {
-        out.join(super::backup::default_name())
+        out.join(crate::db::backup::default_name())
     } else {
         out.to_path_buf()
     };
-    let info = super::backup::backup_to(&src, &out)?;
+    let info = crate::db::backup::backup_to(&src, &out)?;
     println!(
         "backup written to {} ({} bytes, integrity {})",
         info.path, info.size_bytes, info.integrity_check

@@ -4,6 +4,7 @@
 
 use super::Runtime;
 use crate::state::AppState;
+use crate::store::audit_seq;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -139,20 +140,10 @@ pub struct DbFigures {
 }
 
 pub fn db_figures(conn: &rusqlite::Connection, rt: &Runtime) -> rusqlite::Result<DbFigures> {
-    let written: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_logs", [], |r| {
-        r.get(0)
-    })?;
-    let first: i64 = conn.query_row("SELECT coalesce(min(seq), 0) FROM audit_logs", [], |r| {
-        r.get(0)
-    })?;
+    let (first, written) = audit_seq::bounds(conn)?;
     let mut backlog = Vec::new();
     for s in &rt.sinks {
-        let cursor = s.cursor.load(Ordering::SeqCst);
-        let n: i64 = conn.query_row(
-            "SELECT count(*) FROM audit_logs WHERE seq > ?1",
-            [cursor],
-            |r| r.get(0),
-        )?;
+        let n = audit_seq::count_after(conn, s.cursor.load(Ordering::SeqCst))?;
         backlog.push((s.name, n));
     }
     Ok(DbFigures {

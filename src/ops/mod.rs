@@ -2,7 +2,6 @@
 //! Background jobs belong to `Runtime`, which the server holds as app data: when the server
 //! shuts down and drops it, the jobs are told to stop and are joined.
 
-pub mod backup;
 pub mod cli;
 pub mod config_file;
 pub mod duration;

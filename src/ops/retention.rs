@@ -17,11 +17,9 @@ use crate::error::ApiResult;
 use crate::model::NIL_UUID;
 use crate::ops::duration::HumanDuration;
 use crate::request_meta::RequestMeta;
-use crate::store::audit_chain as chain;
-use crate::store::settings;
+use crate::store::audit_purge::{self, Purged};
 use crate::timefmt;
-use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
+use rusqlite::Connection;
 use serde_json::json;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -31,88 +29,15 @@ use std::time::Duration;
 /// writer, so smaller transactions keep write requests from queueing behind the purge.
 pub const BATCH: usize = 1_000;
 pub const INTERVAL: Duration = Duration::from_secs(60);
-/// Summary of batches removed but not yet recorded (survives a crash between batches).
-const PENDING_KEY: &str = "audit_purge_pending";
 pub const RESOURCE_TYPE: &str = "audit_log";
 
 /// Returns the oldest `seq` that must be kept (not yet delivered to a stream), if any.
 pub type KeepFrom = dyn Fn(&Connection) -> rusqlite::Result<Option<i64>> + Send + Sync;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Purged {
-    pub rows: u64,
-    pub first_seq: i64,
-    pub last_seq: i64,
-    pub oldest: i64,
-    pub newest: i64,
-}
-
-impl Purged {
-    fn merge(&mut self, other: &Purged) {
-        if self.rows == 0 {
-            *self = other.clone();
-            return;
-        }
-        self.rows += other.rows;
-        self.first_seq = self.first_seq.min(other.first_seq);
-        self.last_seq = self.last_seq.max(other.last_seq);
-        self.oldest = self.oldest.min(other.oldest);
-        self.newest = self.newest.max(other.newest);
-    }
-}
-
-/// Removes one batch from the head of the log: rows older than `cutoff`, in `seq` order, up to
-/// `keep_from` (exclusive) when given. Moves the chain anchor in the same transaction.
-fn purge_batch(conn: &Connection, cutoff: i64, keep_from: Option<i64>) -> ApiResult<Purged> {
-    let mut done = Purged::default();
-    let mut last_hash = None;
-    {
-        let mut stmt =
-            conn.prepare_cached("SELECT seq, time, hash FROM audit_logs ORDER BY seq LIMIT ?1")?;
-        let mut rows = stmt.query(params![BATCH as i64])?;
-        while let Some(r) = rows.next()? {
-            let (seq, time, hash): (i64, i64, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            if time >= cutoff || keep_from.is_some_and(|k| seq >= k) {
-                break;
-            }
-            let one = Purged {
-                rows: 1,
-                first_seq: seq,
-                last_seq: seq,
-                oldest: time,
-                newest: time,
-            };
-            done.merge(&one);
-            last_hash = Some(hash.unwrap_or_else(|| chain::GENESIS.to_string()));
-        }
-    }
-    let Some(prev_hash) = last_hash else {
-        return Ok(done);
-    };
-    conn.prepare_cached("DELETE FROM audit_logs WHERE seq <= ?1")?
-        .execute(params![done.last_seq])?;
-    chain::set_anchor(
-        conn,
-        &chain::Anchor {
-            after_seq: done.last_seq,
-            prev_hash,
-        },
-    )?;
-    let mut pending: Purged = settings::get(conn, PENDING_KEY)?
-        .and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default();
-    pending.merge(&done);
-    settings::set(conn, PENDING_KEY, &serde_json::to_string(&pending)?)?;
-    Ok(done)
-}
-
 /// Writes the audit row for everything purged since the last record, and clears the pending
 /// summary, in one transaction.
 fn record(conn: &Connection, retention: HumanDuration, cutoff: i64) -> ApiResult<Option<Purged>> {
-    let Some(pending) = settings::get(conn, PENDING_KEY)?
-        .and_then(|v| serde_json::from_str::<Purged>(&v).ok())
-        .filter(|p| p.rows > 0)
-    else {
+    let Some(pending) = audit_purge::pending(conn)? else {
         return Ok(None);
     };
     let mut rec = AuditRecord::new(NIL_UUID, "delete", RESOURCE_TYPE)
@@ -128,7 +53,7 @@ fn record(conn: &Connection, retention: HumanDuration, cutoff: i64) -> ApiResult
         "cutoff": timefmt::format_micros(cutoff),
     });
     audit::insert(conn, &RequestMeta::system(), &rec)?;
-    settings::delete(conn, PENDING_KEY)?;
+    audit_purge::clear_pending(conn)?;
     Ok(Some(pending))
 }
 
@@ -150,7 +75,7 @@ pub fn run_once(
         let mut conn = db.writer_blocking()?;
         let done = write_tx(&mut conn, |tx| {
             let keep = keep_from(tx)?;
-            purge_batch(tx, cutoff, keep)
+            audit_purge::batch(tx, cutoff, keep, BATCH)
         })?;
         drop(conn);
         log::debug!(

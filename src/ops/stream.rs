@@ -8,7 +8,7 @@ use super::stream_json::{rows_after, StreamRow};
 use super::Stop;
 use crate::config::StreamStart;
 use crate::db::{write_tx, Db};
-use crate::store::settings;
+use crate::store::{audit_seq, settings};
 use rusqlite::Connection;
 use std::io::Write;
 use std::path::Path;
@@ -163,11 +163,11 @@ pub fn init_cursor(db: &Db, stats: &SinkStats, start: StreamStart) -> Result<i64
         if let Some(c) = settings::get_i64(tx, &stats.cursor_key)? {
             return Ok(c);
         }
-        let sql = match start {
-            StreamStart::Oldest => "SELECT coalesce(min(seq) - 1, 0) FROM audit_logs",
-            StreamStart::Now => "SELECT coalesce(max(seq), 0) FROM audit_logs",
+        let (oldest, newest) = audit_seq::bounds(tx)?;
+        let c = match start {
+            StreamStart::Oldest => (oldest - 1).max(0),
+            StreamStart::Now => newest,
         };
-        let c: i64 = tx.query_row(sql, [], |r| r.get(0))?;
         settings::set(tx, &stats.cursor_key, &c.to_string())?;
         Ok(c)
     })
