@@ -59,6 +59,19 @@ pub const SIGNED_OUT_MESSAGE: &str =
     "You are signed out or your session has expired. Please sign in again to continue.";
 
 impl ApiError {
+    /// Human-readable text for CLI messages: message, detail and validations.
+    pub fn describe(&self) -> String {
+        let mut s = self.message.clone();
+        if let Some(d) = &self.detail {
+            s.push_str(": ");
+            s.push_str(d);
+        }
+        for v in &self.validations {
+            s.push_str(&format!("; {}: {}", v.field, v.detail));
+        }
+        s
+    }
+
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,

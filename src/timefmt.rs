@@ -6,6 +6,8 @@ use time::{Duration, OffsetDateTime};
 
 /// Go's zero `time.Time` (0001-01-01T00:00:00Z), which Coder uses for "never".
 pub const ZERO_TIME_MICROS: i64 = -62_135_596_800_000_000;
+pub const HOUR_MICROS: i64 = 3_600_000_000;
+pub const DAY_MICROS: i64 = 24 * HOUR_MICROS;
 
 pub fn now_micros() -> i64 {
     let now = OffsetDateTime::now_utc();
@@ -14,6 +16,26 @@ pub fn now_micros() -> i64 {
 
 pub fn from_micros(micros: i64) -> OffsetDateTime {
     OffsetDateTime::UNIX_EPOCH + Duration::microseconds(micros)
+}
+
+/// Go's `time.Time.String()` layout, used in Coder's "API key expired" detail.
+pub fn format_go_string(micros: i64) -> String {
+    let t = from_micros(micros);
+    let mut s = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    if t.microsecond() != 0 {
+        s.push('.');
+        s.push_str(format!("{:06}", t.microsecond()).trim_end_matches('0'));
+    }
+    s.push_str(" +0000 UTC");
+    s
 }
 
 /// RFC 3339 like Go's `time.Time.MarshalJSON` (UTC, `Z`, fraction without trailing zeros).

@@ -14,6 +14,7 @@ use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::model::aibridge::{AIBridgeInterception, AIBridgeListInterceptionsResponse};
+use crate::model::{AuditAction, ResourceType};
 use crate::request_meta::RequestMeta;
 use crate::search::pagination;
 use crate::search::query_string;
@@ -187,7 +188,7 @@ async fn create(
         return Err(ApiError::forbidden());
     }
     let body = read_body(payload).await?;
-    let mut rec = AuditRecord::new(caller.user_id(), "create", "ai_seat");
+    let mut rec = AuditRecord::new(caller.user_id(), AuditAction::Create, ResourceType::AiSeat);
     rec.status_code = 201;
     let (created, is_batch) = audited_create(&state, meta, rec, body).await?;
     if is_batch {

@@ -1,15 +1,17 @@
 //! Sessions: first user, password login, logout, auth methods.
 
-use crate::accounts::{self, OwnerInput};
 use crate::audit::{self, AuditRecord};
 use crate::auth::caller::SESSION_COOKIE;
 use crate::auth::{password, token, Caller};
 use crate::error::{ApiError, ApiResult, Validation};
+use crate::model::{AuditAction, ResourceType};
+use crate::model::{LoginType, UserStatus};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
 use crate::store::api_keys::ApiKeyRow;
 use crate::timefmt::now_micros;
+use crate::users::{self, OwnerInput};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpResponse};
 use rusqlite::Connection;
@@ -76,7 +78,7 @@ async fn post_first_user(
         name: &name,
         password: &pass,
     };
-    accounts::validate_owner_input(&input)?;
+    users::validate_owner(&input)?;
     let hashed = web::block(move || password::hash(&pass))
         .await?
         .map_err(ApiError::internal)?;
@@ -94,7 +96,7 @@ async fn post_first_user(
                 name: &name,
                 password: "",
             };
-            accounts::insert_owner(tx, &meta, &input, &hashed)
+            users::create_owner(tx, &meta, &input, &hashed)
         })
         .await?;
     Ok(crate::json::created(
@@ -163,7 +165,7 @@ async fn login(
     let mut v = Vec::new();
     if email.is_empty() {
         v.push(Validation::required("email"));
-    } else if !accounts::validate_email(&email) {
+    } else if !users::names::validate_email(&email) {
         v.push(Validation::new(
             "email",
             format!("Validation failed for tag \"email\" with value: {email:?}"),
@@ -201,17 +203,18 @@ async fn login(
     let lifetime = state.config.session_lifetime_secs;
     let ip = meta.ip.clone().unwrap_or_default();
     let secure = secure_cookie(&state, &meta);
-    let rec = AuditRecord::new(&user_id, "login", "api_key").resource(&user_id, "");
+    let rec =
+        AuditRecord::new(&user_id, AuditAction::Login, ResourceType::ApiKey).resource(&user_id, "");
     let token = audit::audited(&state.db, meta, rec, move |tx, _rec| {
         if !ok {
             return Err(ApiError::new(actix_web::http::StatusCode::UNAUTHORIZED, "Incorrect email or password."));
         }
-        if login_type != "password" {
+        if login_type != LoginType::Password.as_str() {
             return Err(ApiError::forbidden_msg(format!(
                 "Incorrect login type, attempting to use \"password\" but user is of login type \"{login_type}\""
             )));
         }
-        if status == "suspended" {
+        if status == UserStatus::Suspended.as_str() {
             return Err(ApiError::new(
                 actix_web::http::StatusCode::UNAUTHORIZED,
                 "Your account is suspended. Contact an admin to reactivate your account.",
@@ -220,7 +223,7 @@ async fn login(
         // Signing in is being seen: a dormant account wakes up, and `last_seen_at` is set now
         // (the per-request bookkeeping only refreshes it once an hour per key).
         store::user_updates::mark_seen(tx, &user_id, now_micros())?;
-        let (_, full) = insert_key(tx, &user_id, "password", lifetime, "", &ip)?;
+        let (_, full) = insert_key(tx, &user_id, LoginType::Password.as_str(), lifetime, "", &ip)?;
         Ok(full)
     })
     .await?;
@@ -237,8 +240,8 @@ async fn logout(
 ) -> ApiResult<HttpResponse> {
     let key_id = caller.key_id.clone();
     let secure = secure_cookie(&state, &meta);
-    let rec =
-        AuditRecord::new(caller.user_id(), "logout", "api_key").resource(caller.user_id(), "");
+    let rec = AuditRecord::new(caller.user_id(), AuditAction::Logout, ResourceType::ApiKey)
+        .resource(caller.user_id(), "");
     audit::audited(&state.db, meta, rec, move |tx, _| {
         store::api_keys::delete(tx, &key_id)?;
         Ok(())

@@ -8,7 +8,9 @@ use crate::api::params::resolve_readable_user;
 use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::model::LoginType;
 use crate::model::{ApiAllowListTarget, ApiKey, ApiKeyWithOwner};
+use crate::model::{AuditAction, ResourceType};
 use crate::request_meta::RequestMeta;
 use crate::search::query_string;
 use crate::state::AppState;
@@ -116,13 +118,13 @@ async fn post_session_key(
 ) -> ApiResult<HttpResponse> {
     let value = path.into_inner();
     let ip = meta.ip.clone().unwrap_or_default();
-    let rec = AuditRecord::new(caller.user_id(), "create", "api_key");
+    let rec = AuditRecord::new(caller.user_id(), AuditAction::Create, ResourceType::ApiKey);
     let key = audit::audited(&state.db, meta, rec, move |tx, rec| {
         let user_id = key_owner(tx, &caller, &value)?;
         let (row, full) = crate::api::auth::insert_key(
             tx,
             &user_id,
-            "password",
+            LoginType::Password.as_str(),
             SESSION_KEY_LIFETIME_SECS,
             "",
             &ip,
@@ -232,7 +234,7 @@ async fn delete_key(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (value, key_id) = path.into_inner();
-    let rec = AuditRecord::new(caller.user_id(), "delete", "api_key");
+    let rec = AuditRecord::new(caller.user_id(), AuditAction::Delete, ResourceType::ApiKey);
     audit::audited(&state.db, meta, rec, move |tx, rec| {
         resolve_readable_user(tx, &caller, &value)?;
         let key = match store::api_keys::get(tx, &key_id)? {

@@ -8,6 +8,7 @@ use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::model::PaginatedMembersResponse;
+use crate::model::{AuditAction, ResourceType};
 use crate::model::{Organization, OrganizationMember, OrganizationMemberWithUserData};
 use crate::rbac;
 use crate::request_meta::RequestMeta;
@@ -173,9 +174,13 @@ async fn add_member(
             store::orgs::add_member(tx, &org.id, &user_id, now_micros())?;
             let member = store::members::membership(tx, &org.id, &user_id)?
                 .ok_or_else(|| ApiError::internal("membership vanished"))?;
-            let mut rec = AuditRecord::new(caller.user_id(), "create", "organization_member")
-                .resource(&user_id, &user.username)
-                .org(&org.id);
+            let mut rec = AuditRecord::new(
+                caller.user_id(),
+                AuditAction::Create,
+                ResourceType::OrganizationMember,
+            )
+            .resource(&user_id, &user.username)
+            .org(&org.id);
             rec.diff = audit::diff::compute(
                 &audit_json_zero(),
                 &audit_json(&member, &user.username),
@@ -194,7 +199,7 @@ async fn resolve_for_change(
     state: &AppState,
     caller: &Caller,
     path: (String, String),
-    action: &'static str,
+    action: AuditAction,
 ) -> ApiResult<(Organization, OrganizationMemberWithUserData, AuditRecord)> {
     let (org_value, user_value) = path;
     let c2 = caller.clone();
@@ -202,7 +207,7 @@ async fn resolve_for_change(
         .db
         .read(move |c| resolve_member(c, &c2, &org_value, &user_value))
         .await?;
-    let rec = AuditRecord::new(caller.user_id(), action, "organization_member")
+    let rec = AuditRecord::new(caller.user_id(), action, ResourceType::OrganizationMember)
         .resource(&member.user_id, &member.username)
         .org(&org.id);
     Ok((org, member, rec))
@@ -216,7 +221,7 @@ async fn remove_member(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (org, member, mut rec) =
-        resolve_for_change(&state, &caller, path.into_inner(), "delete").await?;
+        resolve_for_change(&state, &caller, path.into_inner(), AuditAction::Delete).await?;
     rec.status_code = 204;
     audit::audited(&state.db, meta, rec, move |tx, rec| {
         if member.user_id == caller.user_id() {
@@ -295,7 +300,7 @@ async fn update_member_roles(
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     let (org, member, rec) =
-        resolve_for_change(&state, &caller, path.into_inner(), "write").await?;
+        resolve_for_change(&state, &caller, path.into_inner(), AuditAction::Write).await?;
     let updated = audit::audited(&state.db, meta, rec, move |tx, rec| {
         if member.user_id == caller.user_id() {
             return Err(

@@ -5,6 +5,7 @@ use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::db::backup;
 use crate::error::{ApiError, ApiResult, Validation};
+use crate::model::{AuditAction, ResourceType};
 use crate::ops::{metrics, Runtime};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
@@ -93,9 +94,6 @@ struct BackupRequest {
     name: Option<String>,
 }
 
-/// Audit resource type of backups (coderlite's own; Coder has no backup endpoint).
-const BACKUP_RESOURCE: &str = "database_backup";
-
 /// `POST /api/v2/backup` (owner): writes a consistent copy of the database into the configured
 /// `--backup-dir` under a server-chosen (or validated plain) file name; never anywhere else,
 /// and never over the network. 201 with the file's name, path, size and integrity check.
@@ -148,8 +146,12 @@ async fn backup(
     .await
     .map_err(ApiError::from)
     .and_then(|r| r);
-    let mut rec = AuditRecord::new(caller.user_id(), "create", BACKUP_RESOURCE)
-        .resource(crate::model::NIL_UUID, &name);
+    let mut rec = AuditRecord::new(
+        caller.user_id(),
+        AuditAction::Create,
+        ResourceType::DatabaseBackup,
+    )
+    .resource(crate::model::NIL_UUID, &name);
     match &result {
         Ok(info) => {
             rec.status_code = 201;

@@ -7,6 +7,7 @@ use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::model::{new_uuid, Organization};
+use crate::model::{AuditAction, ResourceType};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
@@ -32,7 +33,7 @@ const RESERVED_NAME: &str = "default";
 
 /// Coder's `codersdk.NameValid` (the `organization_name` validator).
 fn name_valid(name: &str) -> bool {
-    crate::accounts::validate_username(name).is_ok() && name != "new" && name != "create"
+    crate::users::names::validate_username(name).is_ok() && name != "new" && name != "create"
 }
 
 /// Coder's `codersdk.DisplayNameValid`: ≤ 64 bytes matching `^[^\s](.*[^\s])?$` (Go's `\s`
@@ -186,9 +187,13 @@ async fn create_org(
                 }
             })?;
             store::orgs::add_member(tx, &org.id, caller.user_id(), now)?;
-            let mut rec = AuditRecord::new(caller.user_id(), "create", "organization")
-                .resource(&org.id, &org.name)
-                .org(&org.id);
+            let mut rec = AuditRecord::new(
+                caller.user_id(),
+                AuditAction::Create,
+                ResourceType::Organization,
+            )
+            .resource(&org.id, &org.name)
+            .org(&org.id);
             rec.status_code = 201;
             rec.diff = audit::diff::compute(
                 &audit_json_opt(None),
@@ -223,9 +228,13 @@ async fn patch_org(
     let value = path.into_inner();
     let c2 = caller.clone();
     let old = state.db.read(move |c| resolve_org(c, &c2, &value)).await?;
-    let rec = AuditRecord::new(caller.user_id(), "write", "organization")
-        .resource(&old.id, &old.name)
-        .org(&old.id);
+    let rec = AuditRecord::new(
+        caller.user_id(),
+        AuditAction::Write,
+        ResourceType::Organization,
+    )
+    .resource(&old.id, &old.name)
+    .org(&old.id);
     let org = audit::audited(&state.db, meta, rec, move |tx, rec| {
         let req: UpdateOrganizationRequest = parse_body(&body)?;
         let name = req.name.unwrap_or_default();
@@ -293,9 +302,13 @@ async fn delete_org(
     let value = path.into_inner();
     let c2 = caller.clone();
     let org = state.db.read(move |c| resolve_org(c, &c2, &value)).await?;
-    let rec = AuditRecord::new(caller.user_id(), "delete", "organization")
-        .resource(&org.id, &org.name)
-        .org(&org.id);
+    let rec = AuditRecord::new(
+        caller.user_id(),
+        AuditAction::Delete,
+        ResourceType::Organization,
+    )
+    .resource(&org.id, &org.name)
+    .org(&org.id);
     audit::audited(&state.db, meta, rec, move |tx, rec| {
         if org.is_default {
             return Err(ApiError::bad_request(

@@ -10,6 +10,7 @@ use crate::api::params::{resolve_readable_user, user_not_found};
 use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::model::{AuditAction, ResourceType};
 use crate::model::{GetUsersResponse, User};
 use crate::search::query_string;
 use crate::state::AppState;
@@ -109,8 +110,8 @@ fn load_user(conn: &Connection, id: &str) -> ApiResult<User> {
 }
 
 /// An audit record for a change to a user made by `caller`.
-fn user_record(caller: &Caller, action: &'static str) -> AuditRecord {
-    AuditRecord::new(caller.user_id(), action, "user")
+fn user_record(caller: &Caller, action: AuditAction) -> AuditRecord {
+    AuditRecord::new(caller.user_id(), action, ResourceType::User)
 }
 
 /// The audit view of a user, `Null` when missing.

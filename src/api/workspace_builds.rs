@@ -7,7 +7,9 @@ use super::params::{gone, load_readable};
 use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
-use crate::model::workspace::{BuildWorkspace, WorkspaceBuild, BUILD_REASONS, TRANSITIONS};
+use crate::model::workspace::{BuildWorkspace, WorkspaceBuild, TRANSITIONS};
+use crate::model::BuildReason;
+use crate::model::{AuditAction, ResourceType};
 use crate::request_meta::RequestMeta;
 use crate::search::pagination::{self, query_values};
 use crate::search::query_string;
@@ -36,14 +38,14 @@ pub fn build_audit_fields(workspace: &str, number: i64, reason: &str, owner: &st
 /// The `workspace_build` audit row of one build.
 pub fn build_record(
     actor: &str,
-    action: &'static str,
+    action: AuditAction,
     org: &str,
     build_id: &str,
     workspace_name: &str,
     fields: Value,
     reason: &str,
 ) -> AuditRecord {
-    let mut r = AuditRecord::new(actor, action, "workspace_build")
+    let mut r = AuditRecord::new(actor, action, ResourceType::WorkspaceBuild)
         .org(org)
         .resource(build_id, workspace_name);
     r.additional_fields = fields;
@@ -58,6 +60,11 @@ struct CreateBuildRequest {
     /// coderlite extension: whether this build runs an AI task.
     has_ai_task: Option<bool>,
     reason: Option<String>,
+}
+
+/// The audit action of a validated transition (`start`, `stop`, `delete`).
+fn action_of(transition: &str) -> ApiResult<AuditAction> {
+    AuditAction::parse(transition).ok_or_else(|| ApiError::internal("unchecked transition"))
 }
 
 fn validate(req: &CreateBuildRequest) -> ApiResult<(&'static str, String)> {
@@ -79,8 +86,8 @@ fn validate(req: &CreateBuildRequest) -> ApiResult<(&'static str, String)> {
         },
     };
     let reason = match req.reason.as_deref() {
-        None | Some("") => "initiator".to_string(),
-        Some(r) if BUILD_REASONS.contains(&r) => r.to_string(),
+        None | Some("") => BuildReason::Initiator.as_str().to_string(),
+        Some(r) if BuildReason::parse(r).is_some() => r.to_string(),
         Some(r) => {
             v.push(Validation::new(
                 "reason",
@@ -123,13 +130,21 @@ async fn create(
     let rec = if transition == "delete" {
         // Coder audits the delete request itself (201); start/stop rows stand for the
         // completed provisioner job (200).
-        let mut r =
-            AuditRecord::new(caller.user_id(), "delete", "workspace").resource(&ws.id, &ws.name);
+        let mut r = AuditRecord::new(
+            caller.user_id(),
+            AuditAction::Delete,
+            ResourceType::Workspace,
+        )
+        .resource(&ws.id, &ws.name);
         r.status_code = 201;
         r
     } else {
-        AuditRecord::new(caller.user_id(), transition, "workspace_build")
-            .resource(crate::model::NIL_UUID, &ws.name)
+        AuditRecord::new(
+            caller.user_id(),
+            action_of(transition)?,
+            ResourceType::WorkspaceBuild,
+        )
+        .resource(crate::model::NIL_UUID, &ws.name)
     }
     .org(&ws.organization_id);
     let initiator = caller.user_id().to_string();

@@ -8,6 +8,7 @@ use super::workspace_builds::{build_audit_fields, build_record};
 use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
+use crate::model::{AuditAction, BuildReason, ResourceType};
 use crate::request_meta::RequestMeta;
 use crate::search::pagination::{self, query_values};
 use crate::search::query_string;
@@ -39,7 +40,7 @@ fn validate_name(name: &str) -> Result<(), Validation> {
     if name.is_empty() {
         return Err(Validation::required("name"));
     }
-    crate::accounts::validate_username(name).map_err(|_| {
+    crate::users::names::validate_username(name).map_err(|_| {
         Validation::new(
             "name",
             format!("Validation failed for tag \"workspace_name\" with value: {name:?}"),
@@ -75,7 +76,12 @@ async fn create(
     let name = req.name.unwrap_or_default();
     validate_name(&name).map_err(|v| ApiError::validation_failed(vec![v]))?;
     let has_ai_task = req.has_ai_task.unwrap_or(false);
-    let mut rec = AuditRecord::new(caller.user_id(), "create", "workspace").org(&org.id);
+    let mut rec = AuditRecord::new(
+        caller.user_id(),
+        AuditAction::Create,
+        ResourceType::Workspace,
+    )
+    .org(&org.id);
     rec.status_code = 201;
     let initiator = caller.user_id().to_string();
     let meta2 = meta.clone();
@@ -125,15 +131,15 @@ async fn create(
             &audit::fields::WORKSPACE,
         );
         rec.additional_fields = fields.clone();
-        rec.build_reason = Some("initiator".into());
+        rec.build_reason = Some(BuildReason::Initiator.as_str().into());
         let build_rec = build_record(
             &initiator,
-            "start",
+            AuditAction::Start,
             &org.id,
             &build_id,
             &name,
             fields,
-            "initiator",
+            BuildReason::Initiator.as_str(),
         );
         audit::insert(tx, &meta2, &build_rec)?;
         store::workspaces::get(tx, &ws_id)?.ok_or_else(|| ApiError::internal("workspace vanished"))

@@ -9,7 +9,7 @@ pub mod present;
 
 use crate::db::{write_tx, Db};
 use crate::error::ApiResult;
-use crate::model::NIL_UUID;
+use crate::model::{AuditAction, ResourceType, NIL_UUID};
 use crate::request_meta::RequestMeta;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, Transaction};
@@ -21,8 +21,8 @@ use serde_json::{Map, Value};
 pub struct AuditRecord {
     /// The actor; the nil UUID for coderlite itself.
     pub user_id: String,
-    pub action: &'static str,
-    pub resource_type: &'static str,
+    pub action: AuditAction,
+    pub resource_type: ResourceType,
     pub resource_id: String,
     pub resource_target: String,
     pub organization_id: String,
@@ -34,7 +34,7 @@ pub struct AuditRecord {
 }
 
 impl AuditRecord {
-    pub fn new(user_id: &str, action: &'static str, resource_type: &'static str) -> Self {
+    pub fn new(user_id: &str, action: AuditAction, resource_type: ResourceType) -> Self {
         AuditRecord {
             user_id: user_id.to_string(),
             action,
@@ -90,10 +90,10 @@ pub fn insert_at(
         text(&rec.organization_id),
         opt(&meta.ip),
         opt(&meta.user_agent),
-        text(rec.resource_type),
+        text(rec.resource_type.as_str()),
         text(&rec.resource_id),
         text(&rec.resource_target),
-        text(rec.action),
+        text(rec.action.as_str()),
         SqlValue::Text(Value::Object(rec.diff.clone()).to_string()),
         SqlValue::Integer(i64::from(rec.status_code)),
         SqlValue::Text(rec.additional_fields.to_string()),

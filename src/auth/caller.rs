@@ -4,6 +4,7 @@
 use super::token;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
+use crate::model::UserStatus;
 use crate::rbac::Subject;
 use crate::store;
 use crate::timefmt;
@@ -58,26 +59,6 @@ pub fn token_from_request(req: &HttpRequest) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Go's `time.Time.String()` layout, used in Coder's "API key expired" detail.
-fn go_time_string(micros: i64) -> String {
-    let t = timefmt::from_micros(micros);
-    let mut s = format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
-    if t.microsecond() != 0 {
-        s.push('.');
-        s.push_str(format!("{:06}", t.microsecond()).trim_end_matches('0'));
-    }
-    s.push_str(" +0000 UTC");
-    s
-}
-
 struct Loaded {
     caller: Caller,
     needs_touch: Option<i64>, // new expiry when bookkeeping is due
@@ -94,7 +75,7 @@ fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
     if key.expires_at <= now {
         return Err(ApiError::unauthorized(format!(
             "API key expired at \"{}\".",
-            go_time_string(key.expires_at)
+            timefmt::format_go_string(key.expires_at)
         )));
     }
     let store::users::SessionUser {
@@ -104,7 +85,7 @@ fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
         site_roles,
     } = store::users::session_user(conn, &key.user_id)?
         .ok_or_else(|| ApiError::unauthorized("API key is invalid."))?;
-    if status == "suspended" {
+    if status == UserStatus::Suspended.as_str() {
         // Coder sends this text as the message itself, without the signed-out message.
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNAUTHORIZED,
@@ -117,20 +98,21 @@ fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
         store::members::organization_roles(conn, &key.user_id)?
             .into_iter()
             .collect();
-    let needs_touch = if now - key.last_used >= TOUCH_INTERVAL_MICROS || status == "dormant" {
-        let lifetime = key.lifetime_seconds * 1_000_000;
-        // Sessions slide; long-lived tokens keep their expiry.
-        let expiry = if key.login_type != "token"
-            && key.expires_at - now <= lifetime - TOUCH_INTERVAL_MICROS
-        {
-            now + lifetime
+    let needs_touch =
+        if now - key.last_used >= TOUCH_INTERVAL_MICROS || status == UserStatus::Dormant.as_str() {
+            let lifetime = key.lifetime_seconds * 1_000_000;
+            // Sessions slide; long-lived tokens keep their expiry.
+            let expiry = if key.login_type != "token"
+                && key.expires_at - now <= lifetime - TOUCH_INTERVAL_MICROS
+            {
+                now + lifetime
+            } else {
+                key.expires_at
+            };
+            Some(expiry)
         } else {
-            key.expires_at
+            None
         };
-        Some(expiry)
-    } else {
-        None
-    };
     Ok(Loaded {
         caller: Caller {
             subject: Subject {

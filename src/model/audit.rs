@@ -1,6 +1,6 @@
 //! `codersdk` audit-log types and the enum values the search language accepts.
 
-use super::{MinimalOrganization, User};
+use super::{AuditAction, MinimalOrganization, ResourceType, User};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -41,116 +41,12 @@ pub struct AuditLogResponse {
     pub count_cap: i64,
 }
 
-/// `audit_action` values.
-pub const AUDIT_ACTIONS: &[&str] = &[
-    "create",
-    "write",
-    "delete",
-    "start",
-    "stop",
-    "login",
-    "logout",
-    "register",
-    "request_password_reset",
-    "connect",
-    "disconnect",
-    "open",
-    "close",
-];
-
-/// `build_reason` values (the newest enum: the Tasks values were removed).
-pub const BUILD_REASONS: &[&str] = &[
-    "initiator",
-    "autostart",
-    "autostop",
-    "dormancy",
-    "failedstop",
-    "autodelete",
-    "dashboard",
-    "cli",
-    "ssh_connection",
-    "vscode_connection",
-    "jetbrains_connection",
-];
-
-/// `resource_type` values with their `FriendlyString()`.
-pub const RESOURCE_TYPES: &[(&str, &str)] = &[
-    ("template", "template"),
-    ("template_version", "template version"),
-    ("user", "user"),
-    ("workspace", "workspace"),
-    ("workspace_build", "workspace"),
-    ("git_ssh_key", "git ssh key"),
-    ("api_key", "token"),
-    ("group", "group"),
-    ("license", "license"),
-    ("convert_login", "login type conversion"),
-    ("workspace_proxy", "workspace proxy"),
-    ("organization", "organization"),
-    ("health_settings", "health_settings"),
-    ("notifications_settings", "notifications_settings"),
-    ("prebuilds_settings", "prebuilds_settings"),
-    ("oauth2_provider_settings", "oauth2 provider settings"),
-    ("idp_sync_settings_organization", "settings"),
-    ("idp_sync_settings_group", "settings"),
-    ("idp_sync_settings_role", "settings"),
-    ("oauth2_provider_app", "oauth2 app"),
-    ("oauth2_provider_app_secret", "oauth2 app secret"),
-    ("custom_role", "custom role"),
-    ("organization_member", "organization member"),
-    ("notification_template", "notification template"),
-    ("workspace_agent", "workspace agent"),
-    ("workspace_app", "workspace app"),
-    ("task", "task"),
-    ("ai_seat", "ai seat"),
-    ("ai_provider", "ai provider"),
-    ("ai_provider_key", "ai provider key"),
-    ("ai_gateway_key", "ai gateway key"),
-    ("group_ai_budget", "group ai budget"),
-    ("user_ai_budget_override", "user ai budget override"),
-    ("chat", "chat"),
-    ("chat_project", "chat project"),
-    ("mcp_server_config", "mcp server config"),
-    ("chat_model_config", "chat model config"),
-    ("user_secret", "user secret"),
-    ("user_skill", "user skill"),
-    ("chat_instruction_settings", "chat instruction settings"),
-    ("chat_operational_settings", "chat operational settings"),
-    ("experiment_rule", "experiment rule"),
-    // coderlite's own (Coder has no such resources): retention purges and online backups.
-    ("audit_log", "audit log"),
-    ("database_backup", "database backup"),
-];
-
-pub fn resource_type_names() -> Vec<&'static str> {
-    RESOURCE_TYPES.iter().map(|(n, _)| *n).collect()
-}
-
-/// `codersdk.ResourceType.FriendlyString()`.
+/// `codersdk.ResourceType.FriendlyString()` of a stored resource type.
 pub fn resource_friendly(resource_type: &str) -> &'static str {
-    RESOURCE_TYPES
-        .iter()
-        .find(|(n, _)| *n == resource_type)
-        .map(|(_, f)| *f)
-        .unwrap_or("unknown")
+    ResourceType::parse(resource_type).map_or("unknown", ResourceType::friendly)
 }
 
-/// `codersdk.AuditAction.Friendly()`.
+/// `codersdk.AuditAction.Friendly()` of a stored action.
 pub fn action_friendly(action: &str) -> &'static str {
-    match action {
-        "create" => "created",
-        "write" => "updated",
-        "delete" => "deleted",
-        "start" => "started",
-        "stop" => "stopped",
-        "login" => "logged in",
-        "logout" => "logged out",
-        "register" => "registered",
-        "request_password_reset" => "password reset requested",
-        "connect" => "connected",
-        "disconnect" => "disconnected",
-        "open" => "opened",
-        "close" => "closed",
-        _ => "unknown",
-    }
+    AuditAction::parse(action).map_or("unknown", AuditAction::friendly)
 }

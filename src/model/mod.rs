@@ -4,6 +4,7 @@ pub mod aibridge;
 pub mod api_key;
 pub mod audit;
 pub mod entitlements;
+pub mod enums;
 pub mod org;
 pub mod query;
 pub mod role;
@@ -13,6 +14,7 @@ pub mod workspace;
 
 pub use api_key::*;
 pub use audit::*;
+pub use enums::*;
 pub use org::*;
 pub use role::*;
 pub use user::*;

@@ -7,21 +7,6 @@ use super::NIL_UUID;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-/// Build reasons (database enum `build_reason`).
-pub const BUILD_REASONS: &[&str] = &[
-    "initiator",
-    "autostart",
-    "autostop",
-    "dormancy",
-    "failedstop",
-    "autodelete",
-    "dashboard",
-    "cli",
-    "ssh_connection",
-    "vscode_connection",
-    "jetbrains_connection",
-];
-
 pub const TRANSITIONS: &[&str] = &["start", "stop", "delete"];
 
 /// The workspace a build belongs to, as a build response needs it.

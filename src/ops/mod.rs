@@ -2,9 +2,6 @@
 //! Background jobs belong to `Runtime`, which the server holds as app data: when the server
 //! shuts down and drops it, the jobs are told to stop and are joined.
 
-pub mod cli;
-pub mod config_file;
-pub mod duration;
 pub mod metrics;
 pub mod retention;
 pub mod stream;

@@ -12,10 +12,11 @@
 
 use super::Stop;
 use crate::audit::{self, AuditRecord};
+use crate::config::duration::HumanDuration;
 use crate::db::{write_tx, Db};
 use crate::error::ApiResult;
 use crate::model::NIL_UUID;
-use crate::ops::duration::HumanDuration;
+use crate::model::{AuditAction, ResourceType};
 use crate::request_meta::RequestMeta;
 use crate::store::audit_purge::{self, Purged};
 use crate::timefmt;
@@ -29,7 +30,6 @@ use std::time::Duration;
 /// writer, so smaller transactions keep write requests from queueing behind the purge.
 pub const BATCH: usize = 1_000;
 pub const INTERVAL: Duration = Duration::from_secs(60);
-pub const RESOURCE_TYPE: &str = "audit_log";
 
 /// Returns the oldest `seq` that must be kept (not yet delivered to a stream), if any.
 pub type KeepFrom = dyn Fn(&Connection) -> rusqlite::Result<Option<i64>> + Send + Sync;
@@ -40,7 +40,7 @@ fn record(conn: &Connection, retention: HumanDuration, cutoff: i64) -> ApiResult
     let Some(pending) = audit_purge::pending(conn)? else {
         return Ok(None);
     };
-    let mut rec = AuditRecord::new(NIL_UUID, "delete", RESOURCE_TYPE)
+    let mut rec = AuditRecord::new(NIL_UUID, AuditAction::Delete, ResourceType::AuditLog)
         .resource(NIL_UUID, "audit log retention");
     // `additional_fields` is a string map in Coder's types: numbers go as decimal strings.
     rec.additional_fields = json!({

@@ -46,7 +46,7 @@ impl WebhookSink {
         if rest.is_none_or(str::is_empty) {
             return Err(format!(
                 "--audit-webhook: {} is not an http:// or https:// URL",
-                crate::ops::config_file::redact_url(url)
+                crate::config::file::redact_url(url)
             ));
         }
         Ok(())

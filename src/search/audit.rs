@@ -4,9 +4,9 @@
 use super::{terms, QueryParams};
 use crate::error::{ApiError, Validation};
 use crate::model::query::AuditFilter;
-use crate::model::{resource_type_names, AUDIT_ACTIONS, BUILD_REASONS};
+use crate::model::{AuditAction, BuildReason, ResourceType};
 
-const DAY_MICROS: i64 = 86_400_000_000;
+use crate::timefmt::DAY_MICROS;
 
 /// Parses `q`. `org_id_by_name` resolves an organization name the caller may see to its id.
 /// Errors answer Coder's 400 `Invalid audit search query.`.
@@ -44,9 +44,9 @@ pub fn parse(
             },
         }
     }
-    f.resource_type = p.one_of("resource_type", &resource_type_names());
-    f.action = p.one_of("action", AUDIT_ACTIONS);
-    f.build_reason = p.one_of("build_reason", BUILD_REASONS);
+    f.resource_type = p.one_of("resource_type", ResourceType::NAMES);
+    f.action = p.one_of("action", AuditAction::NAMES);
+    f.build_reason = p.one_of("build_reason", BuildReason::NAMES);
     let errors = p.finish();
     if !errors.is_empty() {
         return Err(invalid(errors));

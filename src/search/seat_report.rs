@@ -6,6 +6,7 @@
 use super::{terms, QueryParams};
 use crate::error::{ApiError, Validation};
 use crate::model::seat_report::{SeatFilter, SeatSort, SeatSortKey, SOURCES};
+use crate::model::UserStatus;
 
 /// The 400 of every bad seat-report query parameter.
 pub fn invalid(validations: Vec<Validation>) -> ApiError {
@@ -26,7 +27,7 @@ fn parse_terms(q: &str) -> Result<SeatFilter, Vec<Validation>> {
         search: qp.string("search"),
         has_seat: qp.boolean("has_seat"),
         source: qp.one_of("source", SOURCES),
-        status: qp.enum_list("status", &["active", "dormant", "suspended"]),
+        status: qp.enum_list("status", UserStatus::NAMES),
     };
     let errors = qp.finish();
     if errors.is_empty() {

@@ -5,9 +5,7 @@
 use super::{terms, QueryParams};
 use crate::error::{ApiError, Validation};
 use crate::model::query::UsersFilter;
-
-pub const USER_STATUSES: &[&str] = &["active", "dormant", "suspended"];
-pub const LOGIN_TYPES: &[&str] = &["password", "github", "oidc", "token", "none"];
+use crate::model::{LoginType, UserStatus};
 
 fn invalid(validations: Vec<Validation>) -> ApiError {
     ApiError::bad_request("Invalid user search query.").validations(validations)
@@ -20,7 +18,7 @@ pub fn parse(q: &str) -> Result<UsersFilter, ApiError> {
     let filter = UsersFilter {
         search: p.string("search").unwrap_or_default(),
         name: p.string("name").unwrap_or_default(),
-        status: p.enum_list("status", USER_STATUSES),
+        status: p.enum_list("status", UserStatus::NAMES),
         service_account: p.boolean("service_account"),
         roles: p.custom_list("role", |v| Ok(v.to_string())),
         last_seen_after: p.time3339nano("last_seen_after"),
@@ -28,7 +26,7 @@ pub fn parse(q: &str) -> Result<UsersFilter, ApiError> {
         created_after: p.time3339nano("created_after"),
         created_before: p.time3339nano("created_before"),
         github_com_user_id: p.int64("github_com_user_id").unwrap_or(0),
-        login_type: p.enum_list("login_type", LOGIN_TYPES),
+        login_type: p.enum_list("login_type", LoginType::NAMES),
         username: p.string("username"),
         email: p.string("email"),
         has_ai_seat: p.boolean("has_ai_seat"),

@@ -6,6 +6,7 @@ use super::people::User;
 use super::pick::{uuid, zipf_weights, Weighted};
 use super::shape::{Build, Workspace, DAY, END, HOUR, NIL, REASONS};
 use super::Sizes;
+use crate::model::BuildReason;
 use crate::store::bulk::{Target, V::*};
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -16,7 +17,12 @@ const AGENTS: &[&str] = &[
     "Coder v2.23.1 (linux/amd64)",
     "Go-http-client/1.1",
 ];
-const SYSTEM_REASONS: &[&str] = &["autostart", "autostop", "dormancy", "autodelete"];
+const SYSTEM_REASONS: &[BuildReason] = &[
+    BuildReason::Autostart,
+    BuildReason::Autostop,
+    BuildReason::Dormancy,
+    BuildReason::Autodelete,
+];
 /// (resource_type, action, weight, actor): b = build, w = workspace owner, l = login,
 /// u = any user on their own things, a = admin.
 const KINDS: &[(&str, &str, f64, u8)] = &[
@@ -212,7 +218,7 @@ pub(super) fn audit_logs(
                             r#"{{"workspace_name":"{}","build_reason":"{why}"}}"#,
                             ws.name
                         );
-                        reason = T(why);
+                        reason = T(why.as_str());
                     }
                     b'w' | b'b' if !workspaces.is_empty() => {
                         let ws = &workspaces[rng.gen_range(0..workspaces.len())];

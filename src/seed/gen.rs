@@ -160,7 +160,7 @@ pub fn generate(target: &Target, rng: &mut StdRng, s: &Sizes) -> Result<(), Stri
                             I(number as i64),
                             T(transition),
                             T(&users[ws.owner].id),
-                            T(REASONS[reason]),
+                            T(REASONS[reason].as_str()),
                             ai,
                             T(&uuid(rng)),
                             I(at),

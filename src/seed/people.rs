@@ -4,6 +4,7 @@
 use super::pick::{uuid, Weighted};
 use super::shape::{DAY, END};
 use super::Sizes;
+use crate::model::{LoginType, UserStatus};
 use crate::store::bulk::{Target, V::*};
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -131,21 +132,22 @@ pub(super) fn orgs_and_users(
                         "prebuilds".to_string(),
                         "Prebuilds Owner".to_string(),
                         String::new(),
-                        "none",
+                        LoginType::None,
                     )
                 } else if service {
                     (
                         format!("svc-{last}-{i}"),
                         format!("Service {i}"),
                         String::new(),
-                        "none",
+                        LoginType::None,
                     )
                 } else {
                     (
                         format!("{first}.{last}{i}"),
                         format!("{first} {last}"),
                         format!("{first}.{last}.{i}@example.com"),
-                        ["oidc", "password", "github"][login_w.pick(rng)],
+                        [LoginType::Oidc, LoginType::Password, LoginType::Github]
+                            [login_w.pick(rng)],
                     )
                 };
                 let deleted = !system && !service && rng.gen::<f64>() < 0.02;
@@ -163,8 +165,8 @@ pub(super) fn orgs_and_users(
                         T(&email),
                         T(&username),
                         T(&name),
-                        T(["active", "dormant", "suspended"][status]),
-                        T(login),
+                        T(UserStatus::ALL[status].as_str()),
+                        T(login.as_str()),
                         T(roles),
                         I(i64::from(deleted)),
                         I(i64::from(system)),

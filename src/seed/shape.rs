@@ -1,22 +1,23 @@
 //! What the seed generators share: the fixed time frame of the history and the workspaces
 //! and builds that later tables refer to.
 
-pub(super) const DAY: i64 = 86_400_000_000;
-pub(super) const HOUR: i64 = 3_600_000_000;
+use crate::model::BuildReason;
+pub(super) use crate::timefmt::{DAY_MICROS as DAY, HOUR_MICROS as HOUR};
 /// Fixed end of the history (2025-07-01T00:00:00Z) so output does not depend on "now".
 pub(super) const END: i64 = 1_751_328_000_000_000;
 pub(super) const NIL: &str = crate::model::NIL_UUID;
 
-pub(super) const REASONS: &[&str] = &[
-    "initiator",
-    "autostart",
-    "autostop",
-    "dashboard",
-    "cli",
-    "ssh_connection",
-    "vscode_connection",
-    "dormancy",
-    "autodelete",
+/// The build reasons the generator draws from (by index), in the dataset's fixed order.
+pub(super) const REASONS: &[BuildReason] = &[
+    BuildReason::Initiator,
+    BuildReason::Autostart,
+    BuildReason::Autostop,
+    BuildReason::Dashboard,
+    BuildReason::Cli,
+    BuildReason::SshConnection,
+    BuildReason::VscodeConnection,
+    BuildReason::Dormancy,
+    BuildReason::Autodelete,
 ];
 
 pub(super) struct Workspace {

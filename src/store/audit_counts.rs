@@ -9,7 +9,7 @@ use crate::model::query::AuditFilter;
 use crate::rbac::AuditScope;
 use rusqlite::Connection;
 
-pub const DAY_MICROS: i64 = 86_400_000_000;
+pub use crate::timefmt::DAY_MICROS;
 
 /// The UTC day number of a time (floor division, as the triggers compute it).
 pub fn day_of(micros: i64) -> i64 {

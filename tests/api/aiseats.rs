@@ -291,7 +291,12 @@ fn per_user_values_match_brute_force() {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .expect("tx");
         for (name, id) in ids.iter().step_by(3) {
-            let rec = coderlite::audit::AuditRecord::new(id, "write", "user").resource(id, name);
+            let rec = coderlite::audit::AuditRecord::new(
+                id,
+                coderlite::model::AuditAction::Write,
+                coderlite::model::ResourceType::User,
+            )
+            .resource(id, name);
             coderlite::audit::insert(&tx, &coderlite::request_meta::RequestMeta::system(), &rec)
                 .expect("audit row");
         }

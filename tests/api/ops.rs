@@ -39,7 +39,7 @@ fn audit_chain_names_an_edited_row() {
     );
     assert_eq!(unlinked, 0);
 
-    assert_eq!(coderlite::ops::cli::verify(&s.db_path), Ok(true));
+    assert_eq!(coderlite::cli::verify(&s.db_path), Ok(true));
 
     // An attacker with the file drops the trigger and rewrites one row.
     let conn = s.sqlite();
@@ -67,7 +67,7 @@ fn audit_chain_names_an_edited_row() {
     assert_eq!(r.body["broken"]["seq"], seq);
     assert_eq!(r.body["broken"]["id"], id.as_str());
     assert_eq!(r.body["broken"]["reason"], "content_changed");
-    assert_eq!(coderlite::ops::cli::verify(&s.db_path), Ok(false));
+    assert_eq!(coderlite::cli::verify(&s.db_path), Ok(false));
 
     // Deleting a row breaks the link of the row after it.
     conn.execute(
@@ -597,7 +597,7 @@ fn online_backup_under_write_load_is_consistent() {
     let api_copy = dir.join("api-copy.db");
     assert_eq!(r.body["path"], api_copy.display().to_string());
     let cli_copy = backups.path().join("cli-copy.db");
-    coderlite::ops::cli::backup(&s.db_path, &cli_copy).expect("cli backup");
+    coderlite::cli::backup(&s.db_path, &cli_copy).expect("cli backup");
     let r = owner.post("/api/v2/backup", json!(null)).expect(201);
     let default_name = r.body["name"].as_str().expect("name").to_string();
     assert!(default_name.starts_with("coderlite-") && default_name.ends_with(".db"));
@@ -666,7 +666,7 @@ fn online_backup_under_write_load_is_consistent() {
         .post("/api/v2/backup", json!({"name": "api-copy.db"}))
         .expect(409);
     assert_eq!(r.message(), "A backup with that name already exists.");
-    assert!(coderlite::ops::cli::backup(&s.db_path, &cli_copy).is_err());
+    assert!(coderlite::cli::backup(&s.db_path, &cli_copy).is_err());
     // Each attempt that reached the backup is audited: two copies and the refused duplicate.
     let audited = count(
         &s.sqlite(),
@@ -695,23 +695,23 @@ fn api_backup_needs_a_backup_dir() {
 
 fn cli() -> clap::Command {
     use clap::Args;
-    clap::Command::new("coderlite").subcommand(
-        coderlite::ops::config_file::ServerArgs::augment_args(clap::Command::new("server")),
-    )
+    clap::Command::new("coderlite").subcommand(coderlite::config::file::ServerArgs::augment_args(
+        clap::Command::new("server"),
+    ))
 }
 
-fn load(args: &[&str]) -> Result<coderlite::ops::config_file::Loaded, String> {
+fn load(args: &[&str]) -> Result<coderlite::config::file::Loaded, String> {
     let argv = std::iter::once("coderlite")
         .chain(args.iter().copied())
         .map(std::ffi::OsString::from)
         .collect();
-    coderlite::ops::config_file::load(cli(), argv).map_err(|e| format!("{e:?}"))
+    coderlite::config::file::load(cli(), argv).map_err(|e| format!("{e:?}"))
 }
 
-fn server_args(l: &coderlite::ops::config_file::Loaded) -> coderlite::ops::config_file::ServerArgs {
+fn server_args(l: &coderlite::config::file::Loaded) -> coderlite::config::file::ServerArgs {
     use clap::FromArgMatches;
     let (_, sub) = l.matches.subcommand().expect("server");
-    coderlite::ops::config_file::ServerArgs::from_arg_matches(sub).expect("args")
+    coderlite::config::file::ServerArgs::from_arg_matches(sub).expect("args")
 }
 
 #[test]
@@ -755,7 +755,7 @@ ai_seat_limit = 9
     assert_eq!(loaded.sources["listen"], "file");
     assert_eq!(loaded.sources["audit_count_cap"], "default");
 
-    let text = coderlite::ops::config_file::render(&cli(), &loaded, c);
+    let text = coderlite::config::file::render(&cli(), &loaded, c);
     for secret in ["hunter2", "pa55word", "abc", "scrape-me"] {
         assert!(!text.contains(secret), "{secret} leaked:\n{text}");
     }

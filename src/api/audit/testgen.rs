@@ -8,7 +8,7 @@ use super::require_scope;
 use crate::audit::{self, AuditRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
-use crate::model::{resource_type_names, AUDIT_ACTIONS, BUILD_REASONS, NIL_UUID};
+use crate::model::{AuditAction, BuildReason, ResourceType, NIL_UUID};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -69,21 +69,31 @@ pub(super) async fn generate(
             .map_err(|e| ApiError::invalid_json(format!("parsing time {t:?} as RFC 3339: {e}")))?,
     };
     let mut errors = Vec::new();
-    let action = pick("action", body.action, AUDIT_ACTIONS, "write", &mut errors);
+    let action = pick(
+        "action",
+        body.action,
+        AuditAction::NAMES,
+        "write",
+        &mut errors,
+    );
     let resource_type = pick(
         "resource_type",
         body.resource_type,
-        &resource_type_names(),
+        ResourceType::NAMES,
         "user",
         &mut errors,
     );
     let build_reason = body
         .build_reason
         .filter(|r| !r.is_empty())
-        .map(|r| pick("build_reason", Some(r), BUILD_REASONS, "", &mut errors));
+        .map(|r| pick("build_reason", Some(r), BuildReason::NAMES, "", &mut errors));
     if !errors.is_empty() {
         return Err(ApiError::validation_failed(errors));
     }
+    // `pick` returned one of the enum's own spellings.
+    let unchecked = || ApiError::internal("unchecked audit action or resource type");
+    let action = AuditAction::parse(action).ok_or_else(unchecked)?;
+    let resource_type = ResourceType::parse(resource_type).ok_or_else(unchecked)?;
     let mut rec = AuditRecord::new(caller.user_id(), action, resource_type).resource(
         &body
             .resource_id

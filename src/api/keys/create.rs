@@ -5,6 +5,7 @@ use super::{key_diff, key_owner, key_view, names, DEFAULT_TOKEN_LIFETIME_NS};
 use crate::audit::{self, AuditRecord};
 use crate::auth::{token, Caller};
 use crate::error::{ApiError, ApiResult, Validation};
+use crate::model::{AuditAction, ResourceType};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
@@ -75,7 +76,7 @@ pub async fn post_token(
     let max_secs = state.config.max_token_lifetime_secs;
     let value = path.into_inner();
     let ip = meta.ip.clone().unwrap_or_default();
-    let rec = AuditRecord::new(caller.user_id(), "create", "api_key");
+    let rec = AuditRecord::new(caller.user_id(), AuditAction::Create, ResourceType::ApiKey);
     let key = audit::audited(&state.db, meta, rec, move |tx, rec| {
         let user_id = key_owner(tx, &caller, &value)?;
         let lifetime_ns = match b.lifetime.unwrap_or(0) {

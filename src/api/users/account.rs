@@ -6,6 +6,8 @@ use crate::api::params::resolve_readable_user;
 use crate::audit;
 use crate::auth::{password, Caller};
 use crate::error::{ApiError, ApiResult, Validation};
+use crate::model::AuditAction;
+use crate::model::LoginType;
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
@@ -49,7 +51,7 @@ pub async fn put_password(
         }
         _ => Err(ApiError::internal("unreachable")),
     };
-    let rec = user_record(&caller, "write");
+    let rec = user_record(&caller, AuditAction::Write);
     audit::audited(&state.db, meta, rec, move |tx, rec| {
         let id = resolve_readable_user(tx, &caller, &value)?;
         let old = audit_view(tx, &id)?;
@@ -85,7 +87,7 @@ fn prepare_password(
         old_password.unwrap_or_default(),
         new_password.unwrap_or_default(),
     );
-    if u.login_type != "password" {
+    if u.login_type != LoginType::Password.as_str() {
         return Err(ApiError::bad_request(
             "Users without password login type cannot change their password.",
         ));

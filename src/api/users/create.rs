@@ -1,20 +1,20 @@
 //! `POST /users` (Coder's `CreateUserRequestWithOrgs`), checks in Coder's order.
 
-use super::{finish_record, load_user, user_record};
-use crate::accounts::{tag_failed, validate_email, validate_real_name, validate_username};
+use super::{load_user, user_record};
 use crate::api::extract::parse_body;
 use crate::audit;
 use crate::auth::{password, Caller};
 use crate::error::{ApiError, ApiResult, Validation};
-use crate::model::{new_uuid, parse_uuid, NIL_UUID};
+use crate::model::AuditAction;
+use crate::model::{parse_uuid, LoginType, UserStatus, NIL_UUID};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
-use crate::timefmt::now_micros;
+use crate::users;
+use crate::users::names::{tag_failed, validate_email, validate_real_name, validate_username};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use serde_json::Value;
 
 /// Every field optional: clients send `null` for what they do not set; unknown fields are
 /// ignored; the deprecated `organization_id` and `disable_login` are honoured.
@@ -111,14 +111,14 @@ fn early_error(c: &mut Checked, disable_login: bool) -> ApiResult<()> {
     if validate_real_name(&c.name).is_err() {
         v.push(tag_failed("name", "user_real_name", &c.name));
     }
-    if !c.status.is_empty() && !crate::search::users::USER_STATUSES.contains(&c.status.as_str()) {
+    if !c.status.is_empty() && UserStatus::parse(&c.status).is_none() {
         v.push(tag_failed("user_status", "user_status", &c.status));
     }
     if !v.is_empty() {
         return Err(ApiError::validation_failed(v));
     }
     if c.service_account {
-        if !c.login_type.is_empty() && c.login_type != "none" {
+        if !c.login_type.is_empty() && c.login_type != LoginType::None.as_str() {
             return Err(ApiError::bad_request(
                 "Service accounts must use login type 'none'.",
             ));
@@ -133,12 +133,18 @@ fn early_error(c: &mut Checked, disable_login: bool) -> ApiResult<()> {
                 "Email cannot be set for service accounts.",
             ));
         }
-        c.login_type = "none".into();
+        c.login_type = LoginType::None.as_str().into();
     }
     if c.login_type.is_empty() {
-        c.login_type = if disable_login { "none" } else { "password" }.into();
+        c.login_type = if disable_login {
+            LoginType::None
+        } else {
+            LoginType::Password
+        }
+        .as_str()
+        .into();
     }
-    if c.login_type != "password" && !c.password.is_empty() {
+    if c.login_type != LoginType::Password.as_str() && !c.password.is_empty() {
         return Err(ApiError::bad_request(format!(
             "Password cannot be set for non-password ({:?}) authentication.",
             c.login_type
@@ -159,17 +165,18 @@ fn early_error(c: &mut Checked, disable_login: bool) -> ApiResult<()> {
 
 /// Login-type support and password strength (answered after the existence checks).
 fn late_error(c: &Checked) -> ApiResult<()> {
-    match c.login_type.as_str() {
-        "none" | "github" => Ok(()),
-        "password" => password::validate(&c.password).map_err(|e| {
+    match LoginType::parse(&c.login_type) {
+        Some(LoginType::None | LoginType::Github) => Ok(()),
+        Some(LoginType::Password) => password::validate(&c.password).map_err(|e| {
             ApiError::bad_request("Password not strong enough!")
                 .validations(vec![Validation::new("password", e)])
         }),
-        "oidc" => Err(ApiError::bad_request(
+        Some(LoginType::Oidc) => Err(ApiError::bad_request(
             "You must configure OIDC before creating OIDC users.",
         )),
-        other => Err(ApiError::bad_request(format!(
-            "Unsupported login type {other:?} for manually creating new users."
+        Some(LoginType::Token) | None => Err(ApiError::bad_request(format!(
+            "Unsupported login type {:?} for manually creating new users.",
+            c.login_type
         ))),
     }
 }
@@ -181,17 +188,18 @@ pub async fn create_user(
     bytes: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     let c = check(parse_body::<CreateUserBody>(&bytes)?)?;
-    let hashed = if c.early.is_none() && c.late.is_none() && c.login_type == "password" {
-        let pw = c.password.clone();
-        Some(
-            web::block(move || password::hash(&pw))
-                .await?
-                .map_err(ApiError::internal)?,
-        )
-    } else {
-        None
-    };
-    let rec = user_record(&caller, "create");
+    let hashed =
+        if c.early.is_none() && c.late.is_none() && c.login_type == LoginType::Password.as_str() {
+            let pw = c.password.clone();
+            Some(
+                web::block(move || password::hash(&pw))
+                    .await?
+                    .map_err(ApiError::internal)?,
+            )
+        } else {
+            None
+        };
+    let rec = user_record(&caller, AuditAction::Create);
     let user = audit::audited(&state.db, meta, rec, move |tx, rec| {
         let mut c = c;
         if let Some(e) = c.early.take() {
@@ -237,40 +245,24 @@ pub async fn create_user(
                 roles.push(r.clone());
             }
         }
-        let id = new_uuid();
-        let now = now_micros();
-        let status = if c.status.is_empty() {
-            "dormant"
-        } else {
-            &c.status
-        };
-        store::user_updates::insert(
+        let id = users::create(
             tx,
-            &store::user_updates::NewUser {
-                id: &id,
+            rec,
+            &users::NewUser {
                 email: &c.email,
                 username: &c.username,
                 name: c.name.trim(),
                 hashed_password: hashed.as_deref().unwrap_or(""),
-                status,
-                login_type: &c.login_type,
-                rbac_roles: &roles,
-                now,
+                // Both were checked above: the status is valid or empty (a new user is dormant),
+                // the login type one of those `late_error` lets through.
+                status: UserStatus::parse(&c.status).unwrap_or(UserStatus::Dormant),
+                login_type: LoginType::parse(&c.login_type)
+                    .ok_or_else(|| ApiError::internal("unchecked login type"))?,
+                roles: &roles,
+                orgs: &orgs,
+                service_account: c.service_account,
             },
-        )
-        .map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                ApiError::conflict("User already exists.")
-            }
-            _ => e.into(),
-        })?;
-        if c.service_account {
-            store::user_updates::set_service_account(tx, &id)?;
-        }
-        for org in &orgs {
-            store::orgs::add_member(tx, org, &id, now)?;
-        }
-        finish_record(tx, rec, &id, &Value::Null)?;
+        )?;
         rec.status_code = 201;
         load_user(tx, &id)
     })

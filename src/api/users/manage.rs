@@ -1,17 +1,19 @@
 //! Changes to another user's account: profile, status, site roles, soft delete.
 
 use super::{audit_view, finish_record, load_user, user_record};
-use crate::accounts::{tag_failed, validate_real_name, validate_username};
 use crate::api::extract::parse_body;
 use crate::api::params::resolve_readable_user;
 use crate::audit;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
+use crate::model::AuditAction;
 use crate::model::User;
+use crate::model::UserStatus;
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
 use crate::timefmt::now_micros;
+use crate::users::names::{tag_failed, validate_real_name, validate_username};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use rusqlite::Transaction;
@@ -30,7 +32,7 @@ async fn update_user<F>(
 where
     F: FnOnce(&Transaction, &Caller, &store::users::UserCore) -> ApiResult<()> + Send + 'static,
 {
-    let rec = user_record(&caller, "write");
+    let rec = user_record(&caller, AuditAction::Write);
     audit::audited(&state.db, meta, rec, move |tx, rec| {
         let id = resolve_readable_user(tx, &caller, &value)?;
         let old = audit_view(tx, &id)?;
@@ -112,10 +114,10 @@ async fn set_status(
     caller: Caller,
     meta: RequestMeta,
     value: String,
-    status: &'static str,
+    status: UserStatus,
 ) -> ApiResult<HttpResponse> {
     let user = update_user(&state, caller, meta, value, move |tx, caller, u| {
-        if status == "suspended" {
+        if status == UserStatus::Suspended {
             if u.id == caller.user_id() {
                 return Err(ApiError::bad_request("You cannot suspend yourself."));
             }
@@ -128,7 +130,7 @@ async fn set_status(
         if !caller.subject.can_manage_users() {
             return Err(ApiError::forbidden());
         }
-        store::user_updates::update_status(tx, &u.id, status, now_micros())?;
+        store::user_updates::update_status(tx, &u.id, status.as_str(), now_micros())?;
         Ok(())
     })
     .await?;
@@ -142,7 +144,14 @@ pub async fn suspend(
     meta: RequestMeta,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    set_status(state, caller, meta, path.into_inner(), "suspended").await
+    set_status(
+        state,
+        caller,
+        meta,
+        path.into_inner(),
+        UserStatus::Suspended,
+    )
+    .await
 }
 
 /// `PUT /users/{user}/status/activate`.
@@ -152,7 +161,7 @@ pub async fn activate(
     meta: RequestMeta,
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    set_status(state, caller, meta, path.into_inner(), "active").await
+    set_status(state, caller, meta, path.into_inner(), UserStatus::Active).await
 }
 
 #[derive(Deserialize, Default)]
@@ -212,7 +221,7 @@ pub async fn delete_user(
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let value = path.into_inner();
-    let rec = user_record(&caller, "delete");
+    let rec = user_record(&caller, AuditAction::Delete);
     audit::audited(&state.db, meta, rec, move |tx, rec| {
         let id = resolve_readable_user(tx, &caller, &value)?;
         let old = audit_view(tx, &id)?;

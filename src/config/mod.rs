@@ -1,5 +1,8 @@
 //! `coderlite server` configuration: every flag is also a `CODERLITE_*` environment variable.
 
+pub mod duration;
+pub mod file;
+
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -87,7 +90,7 @@ pub struct ServerConfig {
 
     /// Keep audit rows this long (`90d`, `12w`, `36h`; units s, m, h, d, w); 0 = forever.
     #[arg(long, env = "CODERLITE_AUDIT_RETENTION", default_value = "0")]
-    pub audit_retention: crate::ops::duration::HumanDuration,
+    pub audit_retention: duration::HumanDuration,
 
     /// POST every committed audit row as JSON to this URL (at least once, in order).
     #[arg(long, env = "CODERLITE_AUDIT_WEBHOOK", hide_env_values = true)]

@@ -1,8 +1,8 @@
-//! Subcommands other than `server`.
+//! `coderlite create-admin-user`.
 
-use crate::accounts::{self, OwnerInput};
 use crate::config::Synchronous;
 use crate::request_meta::RequestMeta;
+use crate::users::{self, OwnerInput};
 use std::path::Path;
 
 /// `coderlite create-admin-user`: adds an owner to any existing (or new) database.
@@ -18,14 +18,14 @@ pub fn create_admin_user(
         name: "",
         password,
     };
-    accounts::validate_owner_input(&input).map_err(|e| crate::describe(&e))?;
+    users::validate_owner(&input).map_err(|e| e.describe())?;
     let hashed = crate::auth::password::hash(password)?;
     let state = crate::db::Db::open(db, Synchronous::Full, 1)?;
     let mut conn = state.writer_blocking().map_err(|e| e.to_string())?;
     let (id, _) = crate::db::write_tx(&mut conn, |tx| {
-        accounts::insert_owner(tx, &RequestMeta::system(), &input, &hashed)
+        users::create_owner(tx, &RequestMeta::system(), &input, &hashed)
     })
-    .map_err(|e| crate::describe(&e))?;
+    .map_err(|e| e.describe())?;
     println!("Created owner {username} ({id}) in {}", db.display());
     Ok(())
 }
