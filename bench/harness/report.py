@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from . import gateway
+
 TARGET_PAGE_MS = 5.0
 TARGET_CURSOR_MS = 2.0
 TARGET_LIST_MS = 3.0
@@ -155,6 +157,7 @@ def render(res) -> str:
           f"{rate:,.0f} rows/s ({verdict}), "
           f"then its indexes; {overall:,.0f} audit rows/s from the start of the import to the finished file. "
           f"{imp.get('summary', '')}")
+    gateway.section(res, w)
     if res.get("scale"):
         w("\n#### First page as the log grows (`coderlite seed`, same users/workspaces; go gzip client)\n")
         w("| audit rows | seed s | start-up ms | a: first page | e: create+workspace | x: build_reason | count |")

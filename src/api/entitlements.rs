@@ -1,5 +1,5 @@
 //! `GET /entitlements` in Coder's shape. coderlite has no licenses: `audit_log` and `aibridge`
-//! are entitled (coderlite serves both), `ai_governance_user_limit` is entitled with
+//! are entitled (coderlite serves both; `aibridge` unless `--ai-gateway false`), `ai_governance_user_limit` is entitled with
 //! `--ai-seat-limit N` (0 = not entitled), every other feature is `not_entitled`. Seat usage
 //! never blocks anyone; it warns, as Coder does.
 
@@ -73,7 +73,13 @@ pub fn ai_seat_warning(actual: i64, limit: i64) -> Option<String> {
     }
 }
 
-pub fn build(limit: i64, active_users: i64, seats: i64, now: i64) -> Entitlements {
+pub fn build(
+    limit: i64,
+    ai_gateway: bool,
+    active_users: i64,
+    seats: i64,
+    now: i64,
+) -> Entitlements {
     let mut features: BTreeMap<&'static str, Feature> = FEATURE_NAMES
         .iter()
         .map(|n| (*n, Feature::not_entitled()))
@@ -87,7 +93,9 @@ pub fn build(limit: i64, active_users: i64, seats: i64, now: i64) -> Entitlement
         },
     );
     features.insert("audit_log", Feature::entitled());
-    features.insert("aibridge", Feature::entitled());
+    if ai_gateway {
+        features.insert("aibridge", Feature::entitled());
+    }
     let mut warnings = Vec::new();
     if limit > 0 {
         features.insert(
@@ -124,6 +132,7 @@ async fn get_entitlements(state: web::Data<AppState>, _caller: Caller) -> ApiRes
         .await?;
     Ok(crate::json::ok(&build(
         limit,
+        state.config.ai_gateway,
         users,
         seats,
         crate::timefmt::now_micros(),

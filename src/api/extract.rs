@@ -20,11 +20,7 @@ pub fn json_config() -> web::JsonConfig {
         .error_handler(|err, _req| {
             let e = match &err {
                 JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. } => {
-                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.").detail(
-                        format!("The request body must not exceed {BODY_LIMIT} bytes."),
-                    )
-                }
+                | JsonPayloadError::OverflowKnownLength { .. } => too_large(),
                 other => ApiError::invalid_json(other.to_string()),
             };
             e.into()
@@ -50,9 +46,29 @@ pub fn path_config() -> web::PathConfig {
 }
 
 fn too_large() -> ApiError {
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.").detail(format!(
-        "The request body must not exceed {BODY_LIMIT} bytes."
-    ))
+    too_large_for(BODY_LIMIT)
+}
+
+fn too_large_for(limit: usize) -> ApiError {
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large.")
+        .detail(format!("The request body must not exceed {limit} bytes."))
+}
+
+/// The raw body of a fixture endpoint whose limit is larger than the API's 1 MiB (batches of
+/// thousands of rows): read chunk by chunk, 413 in Coder's shape past `limit`.
+pub async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request("Could not read the request body.").detail(e.to_string())
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large_for(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Parses a JSON object body (or `null`, for `Option` targets) as Coder's `httpapi.Read`

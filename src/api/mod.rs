@@ -1,6 +1,10 @@
 //! Thin HTTP handlers, one file per area. Each checks permission through `rbac`, runs one
 //! transaction through `db`/`audit`, and serialises a `model` type.
 
+pub mod ai_gateway;
+pub mod ai_picklists;
+pub mod ai_session_threads;
+pub mod ai_thread_assembly;
 pub mod aibridge;
 pub mod audit;
 pub mod auth;
@@ -8,6 +12,9 @@ pub mod authcheck;
 pub mod buildinfo;
 pub mod entitlements;
 pub mod extract;
+pub mod input_fields;
+pub mod interception_children;
+pub mod interception_create;
 pub mod interception_input;
 pub mod keys;
 pub mod members;
@@ -39,7 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(audit::routes)
             .configure(entitlements::routes)
             .configure(seat_report::routes)
-            .configure(aibridge::routes)
+            .configure(ai_gateway::routes)
             .configure(workspaces::routes)
             .configure(workspace_builds::routes)
             .configure(ops::routes)

@@ -88,6 +88,11 @@ pub struct ServerConfig {
     #[arg(long, env = "CODERLITE_AI_SEAT_LIMIT", default_value_t = 0)]
     pub ai_seat_limit: i64,
 
+    /// Serve the AI Gateway (`aibridge` entitlement): `false` answers every `/ai-gateway` and
+    /// `/aibridge` route with Coder's 403 "AI Gateway is a Premium feature. Contact sales!".
+    #[arg(long = "ai-gateway", env = "CODERLITE_AI_GATEWAY", default_value_t = true, action = clap::ArgAction::Set)]
+    pub ai_gateway: bool,
+
     /// Keep audit rows this long (`90d`, `12w`, `36h`; units s, m, h, d, w); 0 = forever.
     #[arg(long, env = "CODERLITE_AUDIT_RETENTION", default_value = "0")]
     pub audit_retention: duration::HumanDuration,
@@ -136,6 +141,7 @@ impl ServerConfig {
             audit_count_cap: 0,
             login_rate_limit: 10,
             ai_seat_limit: 0,
+            ai_gateway: true,
             audit_retention: Default::default(),
             audit_webhook: None,
             audit_webhook_ca: None,

@@ -4,7 +4,8 @@
 //!
 //! Files (all optional, at least one needed): organizations, users, organization_members
 //! (derived from users and workspaces when absent), workspaces, workspace_builds,
-//! aibridge_interceptions, audit_logs — each `<table>.csv`.
+//! aibridge_interceptions with their aibridge_token_usages, aibridge_user_prompts,
+//! aibridge_tool_usages and aibridge_model_thoughts, audit_logs — each `<table>.csv`.
 
 pub mod build_reasons;
 pub mod convert;
@@ -38,6 +39,10 @@ const KNOWN: &[&str] = &[
     "workspaces",
     "workspace_builds",
     "aibridge_interceptions",
+    "aibridge_token_usages",
+    "aibridge_user_prompts",
+    "aibridge_tool_usages",
+    "aibridge_model_thoughts",
     "audit_logs",
 ];
 
@@ -132,14 +137,15 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
             Ok(())
         },
     )?;
-    load_csv(
-        &target,
-        dir,
-        "aibridge_interceptions",
-        tables::AIBRIDGE_INTERCEPTIONS,
-        &[],
-        no_post,
-    )?;
+    for (table, spec) in [
+        ("aibridge_interceptions", tables::AIBRIDGE_INTERCEPTIONS),
+        ("aibridge_token_usages", tables::AIBRIDGE_TOKEN_USAGES),
+        ("aibridge_user_prompts", tables::AIBRIDGE_USER_PROMPTS),
+        ("aibridge_tool_usages", tables::AIBRIDGE_TOOL_USAGES),
+        ("aibridge_model_thoughts", tables::AIBRIDGE_MODEL_THOUGHTS),
+    ] {
+        load_csv(&target, dir, table, spec, &[], no_post)?;
+    }
     let reasons = &reasons;
     let mut prev = crate::store::audit_chain::head_hash(target.conn())
         .map_err(|e| format!("cannot read the audit chain: {e}"))?;

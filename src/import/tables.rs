@@ -85,6 +85,59 @@ pub const AIBRIDGE_INTERCEPTIONS: &[Col] = &[
     col("metadata", Json, Null),
     col("api_key_id", Text, Null),
     col("client", Text, Null),
+    col("client_session_id", Text, Null),
+    col("thread_parent_id", Uuid, Null),
+    col("thread_root_id", Uuid, Null),
+    col("credential_kind", Text, Str("centralized")),
+    col("credential_hint", Text, Str("")),
+    col("agent_firewall_session_id", Uuid, Null),
+    col("agent_firewall_sequence_number", Int, Null),
+    col("error_type", Text, Null),
+    col("error_message", Text, Null),
+];
+
+/// Coder's newest columns; a dump from before the cache columns reads them as 0.
+pub const AIBRIDGE_TOKEN_USAGES: &[Col] = &[
+    col("id", Uuid, Required),
+    col("interception_id", Uuid, Required),
+    col("provider_response_id", Text, Str("")),
+    col("input_tokens", Int, Num(0)),
+    col("output_tokens", Int, Num(0)),
+    col("cache_read_input_tokens", Int, Num(0)),
+    col("cache_write_input_tokens", Int, Num(0)),
+    col("metadata", Json, Str("{}")),
+    col("created_at", Time, Required),
+];
+
+pub const AIBRIDGE_USER_PROMPTS: &[Col] = &[
+    col("id", Uuid, Required),
+    col("interception_id", Uuid, Required),
+    col("provider_response_id", Text, Str("")),
+    col("prompt", Text, Str("")),
+    col("metadata", Json, Str("{}")),
+    col("created_at", Time, Required),
+];
+
+pub const AIBRIDGE_TOOL_USAGES: &[Col] = &[
+    col("id", Uuid, Required),
+    col("interception_id", Uuid, Required),
+    col("provider_response_id", Text, Str("")),
+    col("provider_tool_call_id", Text, Null),
+    col("provider_item_id", Text, Null),
+    col("tool", Text, Required),
+    col("server_url", Text, Null),
+    col("input", Text, Str("")),
+    col("injected", Bool, Num(0)),
+    col("invocation_error", Text, Null),
+    col("metadata", Json, Str("{}")),
+    col("created_at", Time, Required),
+];
+
+pub const AIBRIDGE_MODEL_THOUGHTS: &[Col] = &[
+    col("interception_id", Uuid, Required),
+    col("content", Text, Str("")),
+    col("metadata", Json, Str("{}")),
+    col("created_at", Time, Required),
 ];
 
 /// `build_reason` is appended after these (derived, not read from the file).

@@ -4,8 +4,7 @@ use super::MinimalUser;
 use serde::Serialize;
 use serde_json::Value;
 
-/// `codersdk.AIBridgeInterception`. Token, prompt and tool usages are not recorded by
-/// coderlite and are always empty lists.
+/// `codersdk.AIBridgeInterception`, with its token usages, user prompts and tool usages.
 #[derive(Debug, Clone, Serialize)]
 pub struct AIBridgeInterception {
     pub id: String,
@@ -22,9 +21,52 @@ pub struct AIBridgeInterception {
     pub started_at: i64,
     #[serde(serialize_with = "crate::timefmt::ser_opt")]
     pub ended_at: Option<i64>,
-    pub token_usages: Vec<Value>,
-    pub user_prompts: Vec<Value>,
-    pub tool_usages: Vec<Value>,
+    pub token_usages: Vec<AIBridgeTokenUsage>,
+    pub user_prompts: Vec<AIBridgeUserPrompt>,
+    pub tool_usages: Vec<AIBridgeToolUsage>,
+}
+
+/// `codersdk.AIBridgeTokenUsage`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AIBridgeTokenUsage {
+    pub id: String,
+    pub interception_id: String,
+    pub provider_response_id: String,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cache_read_input_tokens: i64,
+    pub cache_write_input_tokens: i64,
+    pub metadata: Value,
+    #[serde(serialize_with = "crate::timefmt::ser")]
+    pub created_at: i64,
+}
+
+/// `codersdk.AIBridgeUserPrompt`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AIBridgeUserPrompt {
+    pub id: String,
+    pub interception_id: String,
+    pub provider_response_id: String,
+    pub prompt: String,
+    pub metadata: Value,
+    #[serde(serialize_with = "crate::timefmt::ser")]
+    pub created_at: i64,
+}
+
+/// `codersdk.AIBridgeToolUsage` (`server_url` and `invocation_error` are `""` when none).
+#[derive(Debug, Clone, Serialize)]
+pub struct AIBridgeToolUsage {
+    pub id: String,
+    pub interception_id: String,
+    pub provider_response_id: String,
+    pub server_url: String,
+    pub tool: String,
+    pub input: String,
+    pub injected: bool,
+    pub invocation_error: String,
+    pub metadata: Value,
+    #[serde(serialize_with = "crate::timefmt::ser")]
+    pub created_at: i64,
 }
 
 /// `codersdk.AIBridgeListInterceptionsResponse`.

@@ -1,5 +1,6 @@
 //! API types exactly as Coder's JSON (`codersdk`). Times are i64 microseconds internally.
 
+pub mod ai_gateway;
 pub mod aibridge;
 pub mod api_key;
 pub mod audit;

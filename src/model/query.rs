@@ -106,3 +106,34 @@ pub struct InterceptionQuery {
     pub started_after: Option<i64>,
     pub started_before: Option<i64>,
 }
+
+// `GET /ai-gateway/sessions` (`search::ai_gateway`).
+/// A parsed sessions query: exact, case-sensitive matches; `None` = no filter. A session
+/// matches when one of its completed interceptions matches every filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AISessionQuery {
+    /// Resolved user id (`me`, a UUID or a username in the query).
+    pub initiator_id: Option<String>,
+    pub provider: Option<String>,
+    pub provider_name: Option<String>,
+    pub model: Option<String>,
+    /// Matched against the client, `Unknown` when the interception named none.
+    pub client: Option<String>,
+    pub session_id: Option<String>,
+    /// Inclusive bounds on `started_at`, microseconds.
+    pub started_after: Option<i64>,
+    pub started_before: Option<i64>,
+}
+
+impl AISessionQuery {
+    /// Whether a filter looks at single interceptions (not only at the session's key): then
+    /// a session's times, threads and activity count its matching interceptions only.
+    pub fn per_interception(&self) -> bool {
+        self.provider.is_some()
+            || self.provider_name.is_some()
+            || self.model.is_some()
+            || self.client.is_some()
+            || self.started_after.is_some()
+            || self.started_before.is_some()
+    }
+}

@@ -4,14 +4,22 @@
 //! handler resolves it against the database.
 
 use super::{terms, QueryParams};
-use crate::error::Validation;
+use crate::error::{ApiError, Validation};
 use crate::model::query::InterceptionQuery;
 
-pub fn parse(q: &str) -> Result<InterceptionQuery, Vec<Validation>> {
+/// Coder's handler answers interception queries with this (copy-pasted) message.
+pub const MESSAGE: &str = "Invalid workspace search query.";
+
+/// The 400 of a bad interceptions query (also for an `initiator` the handler cannot resolve).
+pub fn invalid(validations: Vec<Validation>) -> ApiError {
+    ApiError::bad_request(MESSAGE).validations(validations)
+}
+
+pub fn parse(q: &str) -> Result<InterceptionQuery, ApiError> {
     if q.trim().is_empty() {
         return Ok(InterceptionQuery::default());
     }
-    let t = terms(q, "initiator").map_err(|e| vec![e])?;
+    let t = terms(q, "initiator").map_err(|e| invalid(vec![e]))?;
     let mut qp = QueryParams::new(t);
     let out = InterceptionQuery {
         initiator: qp.string("initiator"),
@@ -33,7 +41,7 @@ pub fn parse(q: &str) -> Result<InterceptionQuery, Vec<Validation>> {
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(errors)
+        Err(invalid(errors))
     }
 }
 
@@ -59,18 +67,22 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        let e = parse("started_after:yesterday").unwrap_err();
+        let bad = |q: &str| {
+            let e = parse(q).expect_err(q);
+            assert_eq!(e.message, MESSAGE);
+            e.validations
+        };
+        let e = bad("started_after:yesterday");
         assert_eq!(e[0].field, "started_after");
         assert!(e[0].detail.starts_with(
             "Query param \"started_after\" must be a valid date format (2006-01-02T15:04:05.999999999Z07:00)"
         ));
         let e =
-            parse("started_after:\"2024-01-02T00:00:00Z\" started_before:\"2024-01-01T00:00:00Z\"")
-                .unwrap_err();
+            bad("started_after:\"2024-01-02T00:00:00Z\" started_before:\"2024-01-01T00:00:00Z\"");
         assert_eq!(e[0].field, "started_before");
-        let e = parse("colour:red").unwrap_err();
+        let e = bad("colour:red");
         assert_eq!(e[0].detail, "\"colour\" is not a valid query param");
-        let e = parse("model:a model:b").unwrap_err();
+        let e = bad("model:a model:b");
         assert!(e[0].detail.contains("provided more than once"));
     }
 }

@@ -1,6 +1,7 @@
 //! The `q=` search language shared by every list endpoint (Coder's `searchquery` package),
 //! the typed parameter parser (Coder's `httpapi.QueryParamParser`) and pagination.
 
+pub mod ai_gateway;
 pub mod audit;
 pub mod godate;
 pub mod gotime;

@@ -31,10 +31,15 @@ pub fn first(req: &HttpRequest, key: &str) -> Option<String> {
         .find_map(|(k, v)| (k == key).then_some(v))
 }
 
-/// The search query `q` of decoded pairs: its first value, or empty when absent.
-pub fn q(pairs: &[(String, String)]) -> &str {
+/// The first value of `key` among decoded pairs, or empty when absent.
+pub fn value<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
     pairs
         .iter()
-        .find_map(|(k, v)| (k == "q").then_some(v.as_str()))
+        .find_map(|(k, v)| (k == key).then_some(v.as_str()))
         .unwrap_or("")
+}
+
+/// The search query `q` of decoded pairs: its first value, or empty when absent.
+pub fn q(pairs: &[(String, String)]) -> &str {
+    value(pairs, "q")
 }

@@ -1,5 +1,4 @@
-//! Activity over the users and workspaces `gen` made: AI Bridge interceptions and a year of
-//! audit history (growing over time, weekday/office-hour pattern, Zipf-skewed actors), each
+//! Activity over the users and workspaces `gen` made: a year of audit history (growing over time, weekday/office-hour pattern, Zipf-skewed actors), each
 //! audit row hash-chained as it is written.
 
 use super::people::User;
@@ -45,83 +44,6 @@ const KINDS: &[(&str, &str, f64, u8)] = &[
     ("group", "write", 0.6, b'a'),
     ("task", "create", 1.0, b'w'),
 ];
-
-pub(super) fn interceptions(
-    target: &Target,
-    rng: &mut StdRng,
-    s: &Sizes,
-    users: &[User],
-) -> Result<(), String> {
-    let mut eligible: Vec<usize> = (0..users.len())
-        .filter(|&i| users[i].active && !users[i].deleted && users[i].human)
-        .collect();
-    for i in (1..eligible.len()).rev() {
-        eligible.swap(i, rng.gen_range(0..=i));
-    }
-    eligible.truncate(s.initiators.max(1));
-    if eligible.is_empty() || s.interceptions == 0 {
-        return Ok(());
-    }
-    let who = Weighted::zipf(eligible.len(), 0.8, 10.0);
-    let mut times: Vec<i64> = (0..s.interceptions)
-        .map(|_| END - 150 * DAY + (rng.gen::<f64>().cbrt() * (150 * DAY) as f64) as i64)
-        .collect();
-    times.sort_unstable();
-    let models = [
-        ("anthropic", "claude-sonnet-4-20250514"),
-        ("anthropic", "claude-3-5-haiku-20241022"),
-        ("openai", "gpt-4.1"),
-        ("openai", "gpt-5"),
-    ];
-    target.load(
-        "aibridge_interceptions",
-        "aibridge_interceptions",
-        &[
-            "id",
-            "initiator_id",
-            "provider",
-            "provider_name",
-            "model",
-            "started_at",
-            "ended_at",
-            "metadata",
-            "client",
-        ],
-        s.interceptions as u64,
-        false,
-        |sink| {
-            for (i, at) in times.into_iter().enumerate() {
-                // Every initiator appears at least once; the rest is skewed.
-                let u = if i < eligible.len() {
-                    eligible[i]
-                } else {
-                    eligible[who.pick(rng)]
-                };
-                let (provider, model) = models[rng.gen_range(0..models.len())];
-                sink.push_row(
-                    i as u64 + 1,
-                    &[
-                        T(&uuid(rng)),
-                        T(&users[u].id),
-                        T(provider),
-                        T(provider),
-                        T(model),
-                        I(at),
-                        I(at + rng.gen_range(1..90) * 1_000_000),
-                        if rng.gen::<bool>() {
-                            N
-                        } else {
-                            T(r#"{"stream":true}"#)
-                        },
-                        T(["claude-code", "cursor", "codex", "Unknown"][rng.gen_range(0..4)]),
-                    ],
-                )?;
-            }
-            Ok(())
-        },
-    )?;
-    Ok(())
-}
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn audit_logs(

@@ -178,7 +178,7 @@ pub fn generate(target: &Target, rng: &mut StdRng, s: &Sizes) -> Result<(), Stri
         },
     )?;
 
-    super::activity::interceptions(target, rng, s, &users)?;
+    super::ai_activity::interceptions(target, rng, s, &users)?;
     super::activity::audit_logs(target, rng, s, &users, &orgs, &workspaces, &builds)
 }
 

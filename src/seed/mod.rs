@@ -3,6 +3,7 @@
 //! weekday/office-hour pattern), written through the same bulk loader as `import`.
 
 mod activity;
+mod ai_activity;
 mod gen;
 mod people;
 mod pick;
@@ -29,7 +30,8 @@ pub struct SeedArgs {
     /// Audit-log rows, spread over the year before 2025-07-01.
     #[arg(long = "audit-logs", default_value_t = 100_000)]
     pub audit_logs: usize,
-    /// AI Bridge interceptions, over the last 150 days.
+    /// AI Gateway interceptions (in sessions and threads, with token usages, prompts, tool
+    /// usages and thoughts), over the last 150 days.
     #[arg(long, default_value_t = 20_000)]
     pub interceptions: usize,
     /// Distinct interception initiators (default: 15% of the users).

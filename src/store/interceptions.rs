@@ -1,5 +1,6 @@
-//! AI Bridge interceptions: bulk insert and the filtered, keyset-paged list (newest first),
-//! with the initiator joined in the same statement.
+//! AI Bridge interceptions: insert and the filtered, keyset-paged list of the older
+//! `GET /aibridge/interceptions` (newest first), with the initiator joined in the same
+//! statement.
 
 use super::Params;
 use crate::model::aibridge::AIBridgeInterception;
@@ -18,13 +19,25 @@ pub struct NewInterception {
     pub metadata: Option<String>,
     pub api_key_id: Option<String>,
     pub client: Option<String>,
+    pub client_session_id: Option<String>,
+    pub thread_parent_id: Option<String>,
+    pub thread_root_id: Option<String>,
+    pub credential_kind: String,
+    pub credential_hint: String,
+    pub agent_firewall_session_id: Option<String>,
+    pub agent_firewall_sequence_number: Option<i64>,
+    pub error_type: Option<String>,
+    pub error_message: Option<String>,
 }
 
 pub fn insert(conn: &Connection, i: &NewInterception) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO aibridge_interceptions (id, initiator_id, provider, provider_name, model, \
-         started_at, ended_at, metadata, api_key_id, client) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         started_at, ended_at, metadata, api_key_id, client, client_session_id, \
+         thread_parent_id, thread_root_id, credential_kind, credential_hint, \
+         agent_firewall_session_id, agent_firewall_sequence_number, error_type, error_message) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18, ?19)",
     )?
     .execute(params![
         i.id,
@@ -36,7 +49,16 @@ pub fn insert(conn: &Connection, i: &NewInterception) -> rusqlite::Result<()> {
         i.ended_at,
         i.metadata,
         i.api_key_id,
-        i.client
+        i.client,
+        i.client_session_id,
+        i.thread_parent_id,
+        i.thread_root_id,
+        i.credential_kind,
+        i.credential_hint,
+        i.agent_firewall_session_id,
+        i.agent_firewall_sequence_number,
+        i.error_type,
+        i.error_message
     ])?;
     Ok(())
 }

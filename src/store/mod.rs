@@ -1,7 +1,10 @@
 //! All SQL lives here, one file per table family. Functions take `&Connection` (a
 //! `Transaction` derefs to one) and return `rusqlite::Result`; they know nothing of HTTP.
 
+pub mod ai_picklists;
 pub mod ai_seats;
+pub mod ai_sessions;
+pub mod ai_threads;
 pub mod api_keys;
 pub mod audit_chain;
 pub mod audit_counts;
@@ -10,6 +13,7 @@ pub mod audit_purge;
 pub mod audit_query;
 pub mod audit_seq;
 pub mod bulk;
+pub mod interception_usages;
 pub mod interceptions;
 pub mod members;
 pub mod orgs;
@@ -34,7 +38,7 @@ pub fn to_json_list(items: &[String]) -> String {
 
 /// SQLite refuses LIKE patterns over 50,000 bytes ("LIKE or GLOB pattern too complex", a 500);
 /// `contains_sql` matches longer terms as a plain case-insensitive substring instead.
-const LIKE_PATTERN_MAX: usize = 50_000;
+pub(crate) const LIKE_PATTERN_MAX: usize = 50_000;
 
 /// `col` contains `term` (pushed to `p`): `col LIKE '%' || term || '%'` (case-insensitive
 /// for ASCII; the term's `%`/`_` are wildcards as in Coder's ILIKE unless `escape`). A term
@@ -87,6 +91,15 @@ pub fn in_savepoint<T>(
     name: &str,
     f: impl FnOnce() -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
+    in_savepoint_with(conn, name, f)
+}
+
+/// `in_savepoint` for work that fails with another error type (e.g. an API error).
+pub fn in_savepoint_with<T, E: From<rusqlite::Error>>(
+    conn: &Connection,
+    name: &str,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     conn.execute_batch(&format!("SAVEPOINT {name}"))?;
     match f() {
         Ok(v) => {

@@ -21,6 +21,10 @@ const SHELL_PATHS: &[&str] = &[
     "/users",
     "/organizations/{organization}/members",
     "/deployment/licenses",
+    "/ai-gateway/sessions",
+    "/ai-gateway/sessions/{session}",
+    "/aibridge/sessions",
+    "/aibridge/sessions/{session}",
 ];
 
 /// GET, and HEAD (actix sends the headers without the body).

@@ -296,7 +296,7 @@ impl Harness {
     pub fn interceptions(&self, q: &str) -> Outcome {
         let query = match search::interceptions::parse(q) {
             Ok(f) => f,
-            Err(v) => return rejected_validations(v),
+            Err(e) => return rejected(e, search::interceptions::MESSAGE),
         };
         let mut params = Vec::new();
         for visible_to in [None, Some(CALLER.to_string())] {
@@ -316,6 +316,41 @@ impl Harness {
                     store::interceptions::list(&self.conn, &f, after, 25, 0),
                 );
             }
+            params.extend(texts(&pa));
+        }
+        accepted(q, params, false)
+    }
+
+    /// `GET /ai-gateway/sessions`' `q`; a username is taken as resolved to itself.
+    pub fn ai_sessions(&self, q: &str) -> Outcome {
+        let query = match search::ai_gateway::sessions(q, CALLER, |name| Some(name.to_string())) {
+            Ok(f) => f,
+            Err(e) => return rejected(e, search::ai_gateway::SESSIONS_MESSAGE),
+        };
+        let other = perturb::ai_sessions(&query);
+        let cursor = store::ai_sessions::Cursor {
+            last_active_at: 1,
+            session_id: AFTER.to_string(),
+        };
+        let (a, pa) = store::ai_sessions::count_sql(&query);
+        same_sql(
+            "ai sessions count",
+            &a,
+            &store::ai_sessions::count_sql(&other).0,
+        );
+        ok(
+            "ai sessions count",
+            store::ai_sessions::count(&self.conn, &query),
+        );
+        let mut params = texts(&pa);
+        for after in [None, Some(&cursor)] {
+            let (a, pa) = store::ai_sessions::list_sql(&query, after, 25, 0);
+            let b = store::ai_sessions::list_sql(&other, after, 25, 0).0;
+            same_sql("ai sessions list", &a, &b);
+            ok(
+                "ai sessions list",
+                store::ai_sessions::list(&self.conn, &query, after, 25, 0),
+            );
             params.extend(texts(&pa));
         }
         accepted(q, params, false)

@@ -3,6 +3,7 @@
 //! lengths, booleans, whole-day dates, a `member` role). A builder that interpolated a value
 //! into its SQL text would produce a different text for the perturbed filter.
 
+use coderlite::model::query::AISessionQuery;
 use coderlite::model::query::AuditFilter;
 use coderlite::model::query::InterceptionQuery;
 use coderlite::model::query::MemberFilter;
@@ -154,5 +155,18 @@ pub fn workspaces(f: &ListFilter) -> ListFilter {
         deleted: f.deleted,
         has_ai_task: f.has_ai_task,
         ids: f.ids.iter().map(|s| uuid(s)).collect(),
+    }
+}
+
+pub fn ai_sessions(q: &AISessionQuery) -> AISessionQuery {
+    AISessionQuery {
+        initiator_id: opt_uuid(&q.initiator_id),
+        provider: opt_text(&q.provider),
+        provider_name: opt_text(&q.provider_name),
+        model: opt_text(&q.model),
+        client: opt_text(&q.client),
+        session_id: opt_text(&q.session_id),
+        started_after: time(q.started_after),
+        started_before: time(q.started_before),
     }
 }

@@ -2,6 +2,7 @@
 //! HTTP against a real SQLite file.
 
 mod access;
+mod ai_gateway;
 mod aiseats;
 mod audit;
 mod audit_counts;

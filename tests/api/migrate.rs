@@ -64,6 +64,31 @@ fn dump(c: &Connection) -> Vec<String> {
     rows
 }
 
+/// Takes a new (empty) database back to schema version 5: without the AI Gateway tables,
+/// indexes, triggers and interception columns of version 6.
+fn back_to_version_5(c: &Connection) {
+    // Dropping the tables drops their indexes and triggers too.
+    c.execute_batch(
+        "DROP TABLE aibridge_session_order; DROP TABLE aibridge_session_total;
+         DROP TABLE aibridge_token_usages;
+         DROP TABLE aibridge_user_prompts; DROP TABLE aibridge_tool_usages;
+         DROP TABLE aibridge_model_thoughts;",
+    )
+    .expect("drop tables");
+    // The (empty) table as version 5 defined it.
+    c.execute_batch(
+        "DROP TABLE aibridge_interceptions;
+         CREATE TABLE aibridge_interceptions (
+             id TEXT PRIMARY KEY, initiator_id TEXT NOT NULL REFERENCES users (id),
+             provider TEXT NOT NULL, provider_name TEXT NOT NULL DEFAULT '', model TEXT NOT NULL,
+             started_at INTEGER NOT NULL, ended_at INTEGER, metadata TEXT, api_key_id TEXT,
+             client TEXT);
+         CREATE INDEX aibridge_interceptions_initiator ON aibridge_interceptions (initiator_id, started_at);
+         CREATE INDEX aibridge_interceptions_started ON aibridge_interceptions (started_at, id);",
+    )
+    .expect("v5 interceptions");
+}
+
 #[test]
 fn version_3_audit_logs_upgrade_to_the_new_schema() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -73,6 +98,7 @@ fn version_3_audit_logs_upgrade_to_the_new_schema() {
     // A version-3 file: today's schema with `audit_logs` as version 3 had it.
     let mut old = Connection::open(dir.path().join("old.db")).expect("open");
     migrate(&mut old).expect("new schema");
+    back_to_version_5(&old);
     let triggers = strings(
         &old,
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_logs'",
@@ -140,6 +166,7 @@ fn version_4_interceptions_get_their_provider_as_provider_name() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut old = Connection::open(dir.path().join("v4.db")).expect("open");
     migrate(&mut old).expect("new schema");
+    back_to_version_5(&old);
     old.execute_batch(
         "ALTER TABLE aibridge_interceptions DROP COLUMN provider_name;
          INSERT INTO users (id, email, username, hashed_password, created_at, updated_at)
@@ -158,4 +185,109 @@ fn version_4_interceptions_get_their_provider_as_provider_name() {
         )
         .expect("provider_name");
     assert_eq!(name, "anthropic");
+}
+
+/// Every object of the AI Gateway tables: columns (with generated ones), indexes, triggers.
+fn gateway_schema(c: &Connection) -> Vec<String> {
+    let mut out = strings(
+        c,
+        "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master \
+         WHERE tbl_name LIKE 'aibridge_%' AND type <> 'table' ORDER BY name",
+    );
+    for t in strings(
+        c,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'aibridge_%' ORDER BY name",
+    ) {
+        out.extend(strings(
+            c,
+            &format!(
+                "SELECT '{t}.' || name || ' ' || type || ' ' || \"notnull\" || ' ' || \
+                 COALESCE(dflt_value, '') || ' ' || pk || ' ' || hidden \
+                 FROM pragma_table_xinfo('{t}') ORDER BY cid"
+            ),
+        ));
+    }
+    out
+}
+
+#[test]
+fn version_5_interceptions_become_sessions_of_their_own() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut fresh = Connection::open(dir.path().join("fresh.db")).expect("open");
+    migrate(&mut fresh).expect("new schema");
+    let mut old = Connection::open(dir.path().join("v5.db")).expect("open");
+    migrate(&mut old).expect("new schema");
+    back_to_version_5(&old);
+    old.execute_batch(
+        "INSERT INTO users (id, email, username, hashed_password, created_at, updated_at)
+             VALUES ('u', 'u@example.com', 'u', '', 1, 1);
+         INSERT INTO aibridge_interceptions (id, initiator_id, provider, provider_name, model,
+             started_at, ended_at) VALUES
+             ('done', 'u', 'anthropic', 'anthropic', 'claude', 10, 20),
+             ('open', 'u', 'openai', 'openai', 'gpt', 30, NULL);
+         PRAGMA user_version = 5;",
+    )
+    .expect("v5 file");
+    migrate(&mut old).expect("upgrade");
+    assert_eq!(gateway_schema(&old), gateway_schema(&fresh));
+    let rows = strings(
+        &old,
+        "SELECT id || ' ' || session_id || ' ' || credential_kind || ' [' || credential_hint || ']' \
+         FROM aibridge_interceptions ORDER BY id",
+    );
+    assert_eq!(
+        rows,
+        vec!["done done centralized []", "open open centralized []"]
+    );
+    // Only completed interceptions make sessions; prompts move `last_active_at`.
+    assert_eq!(
+        strings(
+            &old,
+            "SELECT session_id || ' ' || last_active_at FROM aibridge_session_order"
+        ),
+        vec!["done 10"]
+    );
+    old.execute_batch(
+        "INSERT INTO aibridge_user_prompts (id, interception_id, prompt, created_at)
+             VALUES ('p', 'done', 'hi', 15);",
+    )
+    .expect("prompt");
+    assert_eq!(
+        strings(
+            &old,
+            "SELECT session_id || ' ' || last_active_at FROM aibridge_session_order"
+        ),
+        vec!["done 15"]
+    );
+    old.execute_batch("DELETE FROM aibridge_user_prompts")
+        .expect("delete prompt");
+    assert_eq!(
+        strings(
+            &old,
+            "SELECT session_id || ' ' || last_active_at FROM aibridge_session_order"
+        ),
+        vec!["done 10"]
+    );
+    old.execute_batch(
+        "UPDATE aibridge_interceptions SET client_session_id = 's' WHERE id = 'done'",
+    )
+    .expect("move");
+    assert_eq!(
+        strings(
+            &old,
+            "SELECT session_id || ' ' || last_active_at FROM aibridge_session_order"
+        ),
+        vec!["s 10"]
+    );
+    assert_eq!(
+        strings(&old, "SELECT n || '' FROM aibridge_session_total"),
+        vec!["1"]
+    );
+    old.execute_batch("DELETE FROM aibridge_interceptions WHERE id = 'done'")
+        .expect("delete");
+    assert!(strings(&old, "SELECT session_id FROM aibridge_session_order").is_empty());
+    assert_eq!(
+        strings(&old, "SELECT n || '' FROM aibridge_session_total"),
+        vec!["0"]
+    );
 }

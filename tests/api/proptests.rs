@@ -52,6 +52,9 @@ const KEYS: &[&str] = &[
     "client",
     "started_after",
     "started_before",
+    // ai gateway sessions
+    "provider_name",
+    "session_id",
     // workspaces
     "owner",
     "deleted",
@@ -275,6 +278,11 @@ proptest! {
     }
 
     #[test]
+    fn ai_sessions_q(q in any_query()) {
+        with(|h| h.ai_sessions(&q));
+    }
+
+    #[test]
     fn workspaces_q(q in any_query()) {
         with(|h| h.workspaces(&q));
     }
@@ -319,6 +327,11 @@ fn marker_travels_as_a_parameter() {
                 .iter()
                 .any(|p| p.contains(m))
         );
+        assert!(accepted(h.ai_sessions(&format!(
+            "initiator:{m} provider:{m} provider_name:\"{m} x\" model:{m} client:{m} session_id:{m}"
+        )))
+        .iter()
+        .any(|p| p.contains(m)));
         assert!(accepted(h.workspaces(&format!("{m}/{m}-dev deleted:true")))
             .iter()
             .any(|p| p.contains(m)));
@@ -345,6 +358,7 @@ fn regressions() {
             h.users(q);
             h.members(q);
             h.interceptions(q);
+            h.ai_sessions(q);
             h.workspaces(q);
             h.pagination(q);
         }

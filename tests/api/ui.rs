@@ -31,6 +31,8 @@ fn ui_shell_assets_types_and_security_headers() {
         "/users",
         "/organizations/coder/members",
         "/deployment/licenses",
+        "/ai-gateway/sessions",
+        "/ai-gateway/sessions/claude-1",
     ] {
         let r = c.get(path).expect(200);
         assert!(

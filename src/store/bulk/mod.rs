@@ -26,7 +26,15 @@ use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 /// Tables whose secondary indexes are dropped for the load and rebuilt afterwards.
-const BIG_TABLES: &[&str] = &["audit_logs", "aibridge_interceptions", "workspace_builds"];
+const BIG_TABLES: &[&str] = &[
+    "audit_logs",
+    "aibridge_interceptions",
+    "aibridge_token_usages",
+    "aibridge_user_prompts",
+    "aibridge_tool_usages",
+    "aibridge_model_thoughts",
+    "workspace_builds",
+];
 
 /// A new database being loaded.
 pub struct Target {
@@ -249,6 +257,9 @@ impl Target {
             indexes,
             started.elapsed().as_secs_f64()
         );
+        // Tables derived from the loaded rows, whose triggers were off for the load.
+        crate::store::ai_sessions::rebuild_order(conn)
+            .map_err(|e| format!("cannot order the AI Gateway sessions: {e}"))?;
         finalize::check_foreign_keys(conn)?;
         let t = Instant::now();
         finalize::analyze(conn).map_err(|e| format!("ANALYZE failed: {e}"))?;

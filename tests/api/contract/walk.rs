@@ -126,6 +126,36 @@ fn every_served_endpoint_answers_coders_types() {
     let list = owner.get("/api/v2/aibridge/interceptions").expect(200).body;
     assert_eq!(list["results"][0]["provider_name"], "openai");
     assert_eq!(list["results"][0]["metadata"], json!({}));
+    // AI Gateway sessions under both prefixes, a thread with an agentic action.
+    let root = list["results"][0]["id"].as_str().expect("id").to_string();
+    owner
+        .post(
+            "/api/v2/aibridge/interceptions",
+            json!({"initiator": bob, "provider": "openai", "model": "gpt-4o", "client": "Codex",
+                   "started_at": "2025-01-01T00:00:10Z", "ended_at": "2025-01-01T00:00:15Z",
+                   "thread_root_id": root, "thread_parent_id": root,
+                   "token_usages": [{"input_tokens": 3, "metadata": {"reasoning": 1}}],
+                   "user_prompts": [{"prompt": "go"}],
+                   "tool_usages": [{"tool": "Bash", "input": "ls"}],
+                   "model_thoughts": [{"content": "think"}]}),
+        )
+        .expect(201);
+    for prefix in ["/api/v2/ai-gateway", "/api/v2/aibridge"] {
+        let page = owner.get(&format!("{prefix}/sessions")).expect(200).body;
+        assert_eq!(page["count"], 1);
+        let one = owner
+            .get(&format!("{prefix}/sessions/{root}"))
+            .expect(200)
+            .body;
+        assert_eq!(
+            one["threads"][0]["agentic_actions"][0]["tool_calls"][0]["tool"],
+            "Bash"
+        );
+        let models = owner.get(&format!("{prefix}/models")).expect(200).body;
+        assert_eq!(models, json!(["gpt-4o"]));
+        let clients = owner.get(&format!("{prefix}/clients")).expect(200).body;
+        assert_eq!(clients, json!(["Codex", "Unknown"]));
+    }
     let ws = owner
         .post(
             &format!("/api/v2/organizations/{org}/members/bob/workspaces"),

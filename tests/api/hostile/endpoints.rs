@@ -69,6 +69,8 @@ const fn ui(path: &'static str) -> Endpoint {
     }
 }
 
+const AI_SESSION_KEYS: &[&str] = &["initiator", "provider", "model", "client", "session_id"];
+
 pub fn all() -> Vec<Endpoint> {
     vec![
         // buildinfo.rs
@@ -237,6 +239,30 @@ pub fn all() -> Vec<Endpoint> {
             body_limit: 32 * 1024 * 1024,
             ..op("POST", "/api/v2/aibridge/interceptions")
         },
+        // ai_gateway.rs, ai_session_threads.rs, ai_picklists.rs (both prefixes)
+        Endpoint {
+            paginated: true,
+            q_keys: AI_SESSION_KEYS,
+            ..get("/api/v2/ai-gateway/sessions")
+        },
+        Endpoint {
+            paginated: true,
+            q_keys: AI_SESSION_KEYS,
+            ..get("/api/v2/aibridge/sessions")
+        },
+        get("/api/v2/ai-gateway/sessions/{user}"),
+        get("/api/v2/aibridge/sessions/{user}"),
+        Endpoint {
+            paginated: true,
+            q_keys: &["model"],
+            ..get("/api/v2/ai-gateway/models")
+        },
+        Endpoint {
+            paginated: true,
+            q_keys: &["client"],
+            ..get("/api/v2/aibridge/clients")
+        },
+        get("/api/v2/ai-gateway/providers"),
         // workspaces.rs
         Endpoint {
             body: Some(r#"{"name":"w@N@","has_ai_task":false}"#),
@@ -291,6 +317,8 @@ pub fn all() -> Vec<Endpoint> {
         ui("/users"),
         ui("/organizations/{org}/members"),
         ui("/deployment/licenses"),
+        ui("/ai-gateway/sessions"),
+        ui("/ai-gateway/sessions/{user}"),
         ui("/assets/app.css"),
     ]
 }

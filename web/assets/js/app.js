@@ -9,6 +9,8 @@ import { auditPage } from './pages/audit.js';
 import { usersPage } from './pages/users.js';
 import { membersPage } from './pages/members.js';
 import { licensesPage } from './pages/licenses.js';
+import { aiSessionsPage } from './pages/ai_sessions.js';
+import { aiSessionPage } from './pages/ai_session.js';
 
 const ROUTES = [
   { re: /^\/login$/, page: loginPage, public: true, title: 'Sign in' },
@@ -17,6 +19,10 @@ const ROUTES = [
   { re: /^\/users$/, page: usersPage, title: 'Users', nav: 'users' },
   { re: /^\/organizations\/([^/]+)\/members$/, page: membersPage, title: 'Members', nav: 'members' },
   { re: /^\/deployment\/licenses$/, page: licensesPage, title: 'Licenses', nav: 'licenses' },
+  { re: /^\/ai-gateway\/sessions$/, page: aiSessionsPage, title: 'AI sessions', nav: 'ai-sessions' },
+  { re: /^\/ai-gateway\/sessions\/([^/]+)$/, page: aiSessionPage, title: 'AI session', nav: 'ai-sessions' },
+  // Coder's older paths.
+  { re: /^\/aibridge\/sessions(\/[^/]+)?$/, page: (ctx) => ctx.redirect(location.pathname.replace(/^\/aibridge/, '/ai-gateway') + location.search), title: 'AI sessions' },
   { re: /^\/$/, page: homePage, title: 'coderlite' },
 ];
 
@@ -131,7 +137,8 @@ function drawChrome(route) {
       link('audit', '/audit', 'Audit'),
       link('users', '/users', 'Users'),
       link('members', `/organizations/${encodeURIComponent(defaultOrgName())}/members`, 'Members'),
-      link('licenses', '/deployment/licenses', 'Seats')),
+      link('licenses', '/deployment/licenses', 'Seats'),
+      hasSiteRole('owner', 'auditor') ? link('ai-sessions', '/ai-gateway/sessions', 'AI sessions') : null),
     h('div', { class: 'nav-user' },
       h('span', { class: 'nav-username', title: session.me.email, text: session.me.username }),
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: signOut, text: 'Sign out' })));
