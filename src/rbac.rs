@@ -246,6 +246,16 @@ impl Subject {
         }
     }
 
+    /// Which connection-log rows a caller may read (Coder's `connection_log:read`): owner and
+    /// auditor every row; every other role none (an empty page, not 403, as Coder answers).
+    pub fn connection_log_scope(&self) -> AuditScope {
+        if self.is_owner() || self.has_site(AUDITOR) {
+            AuditScope::All
+        } else {
+            AuditScope::None
+        }
+    }
+
     /// Verify the audit log's hash chain (`GET /audit/verify`): owner and auditor.
     pub fn can_verify_audit_chain(&self) -> bool {
         self.is_owner() || self.has_site(AUDITOR)

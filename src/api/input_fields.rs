@@ -2,7 +2,7 @@
 //! per bad field (named with the object's path, e.g. `[3].token_usages[0].input_tokens`)
 //! instead of stopping at the first.
 
-use crate::error::Validation;
+use crate::error::{ApiError, Validation};
 use serde_json::{Map, Value};
 
 static EMPTY: Vec<Value> = Vec::new();
@@ -43,7 +43,7 @@ impl<'a> Fields<'a> {
         self.errs.push(Validation::new(field, detail));
     }
 
-    fn has_error(&self, key: &str) -> bool {
+    pub fn has_error(&self, key: &str) -> bool {
         let field = self.field(key);
         self.errs.iter().any(|e| e.field == field)
     }
@@ -135,6 +135,16 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A UUID that must be present.
+    pub fn required_uuid(&mut self, key: &str) -> Option<String> {
+        let u = self.uuid(key);
+        if u.is_none() && !self.has_error(key) {
+            let field = self.field(key);
+            self.errs.push(Validation::required(&field));
+        }
+        u
+    }
+
     /// `id`: the given UUID, or a new one when absent.
     pub fn id(&mut self) -> String {
         if self.get("id").is_none() {
@@ -195,5 +205,52 @@ impl<'a> Fields<'a> {
                 &EMPTY
             }
         }
+    }
+}
+
+/// Validations reported at most per response.
+const MAX_REPORTED: usize = 100;
+
+/// Caps a validation list, noting how many were left out.
+pub fn capped(mut errs: Vec<Validation>) -> Vec<Validation> {
+    if errs.len() > MAX_REPORTED {
+        let more = errs.len() - MAX_REPORTED;
+        errs.truncate(MAX_REPORTED);
+        errs.push(Validation::new(
+            "body",
+            format!("... and {more} more validation errors"),
+        ));
+    }
+    errs
+}
+
+/// Each item of a body with its field prefix, and whether the body was an array.
+pub type Items<'v> = (Vec<(String, &'v Value)>, bool);
+
+/// A fixture body's items: one object (field prefix `""`) or an array of 1 to `max`
+/// (prefixes `[i].`), and whether it was an array. `noun` names one item in the errors.
+pub fn items<'v>(body: &'v Value, noun: &str, max: usize) -> Result<Items<'v>, ApiError> {
+    match body {
+        Value::Array(list) if list.is_empty() => {
+            Err(ApiError::validation_failed(vec![Validation::new(
+                "body",
+                format!("must contain at least one {noun}"),
+            )]))
+        }
+        Value::Array(list) if list.len() > max => Err(ApiError::bad_request(format!(
+            "Too many {noun}s in one request."
+        ))
+        .detail(format!(
+            "A request may create at most {max} {noun}s; this one has {}.",
+            list.len()
+        ))),
+        Value::Array(list) => Ok((
+            list.iter()
+                .enumerate()
+                .map(|(i, v)| (format!("[{i}]."), v))
+                .collect(),
+            true,
+        )),
+        one => Ok((vec![(String::new(), one)], false)),
     }
 }

@@ -137,7 +137,7 @@ fn resolve_items(conn: &Connection, items: &mut [Item]) -> ApiResult<()> {
     let interception_conflicts = !conflicts.is_empty();
     check_child_ids(conn, items, &mut errs, &mut conflicts)?;
     if !errs.is_empty() {
-        return Err(ApiError::validation_failed(interception_input::capped(
+        return Err(ApiError::validation_failed(super::input_fields::capped(
             errs,
         )));
     }
@@ -147,7 +147,7 @@ fn resolve_items(conn: &Connection, items: &mut [Item]) -> ApiResult<()> {
         } else {
             "Usage already exists."
         };
-        return Err(ApiError::conflict(message).validations(interception_input::capped(conflicts)));
+        return Err(ApiError::conflict(message).validations(super::input_fields::capped(conflicts)));
     }
     Ok(())
 }

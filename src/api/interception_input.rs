@@ -4,7 +4,7 @@
 //! the item's index in the field name (`[3].started_at`, `[3].tool_usages[0].tool`); database
 //! checks (initiators, ids) run afterwards in the writing transaction.
 
-use super::input_fields::Fields;
+use super::input_fields::{capped, Fields};
 use super::interception_children::Children;
 use crate::error::{ApiError, Validation};
 use crate::store::interceptions::NewInterception;
@@ -13,8 +13,6 @@ use serde_json::Value;
 pub const MAX_BATCH: usize = 10_000;
 /// At most this many usages, prompts, tool usages and thoughts in one request, all items.
 pub const MAX_CHILDREN: usize = 100_000;
-/// At most this many validation entries are returned (the rest are summarised).
-const MAX_REPORTED: usize = 100;
 
 /// One item that passed shape validation; `initiator` is still a raw id or username.
 pub struct Item {
@@ -118,54 +116,16 @@ fn parse_item(v: &Value, prefix: &str, errs: &mut Vec<Validation>) -> Option<Ite
     })
 }
 
-/// Caps a validation list, noting how many were left out.
-pub fn capped(mut errs: Vec<Validation>) -> Vec<Validation> {
-    if errs.len() > MAX_REPORTED {
-        let more = errs.len() - MAX_REPORTED;
-        errs.truncate(MAX_REPORTED);
-        errs.push(Validation::new(
-            "body",
-            format!("... and {more} more validation errors"),
-        ));
-    }
-    errs
-}
-
 /// Parses and shape-validates the body.
 pub fn parse(body: &[u8]) -> Result<Parsed, ApiError> {
     let v: Value =
         serde_json::from_slice(body).map_err(|e| ApiError::invalid_json(e.to_string()))?;
     let mut errs = Vec::new();
-    let (items, is_batch) = match &v {
-        Value::Array(list) => {
-            if list.is_empty() {
-                return Err(ApiError::validation_failed(vec![Validation::new(
-                    "body",
-                    "must contain at least one interception",
-                )]));
-            }
-            if list.len() > MAX_BATCH {
-                return Err(
-                    ApiError::bad_request("Too many interceptions in one request.").detail(
-                        format!(
-                        "A request may create at most {MAX_BATCH} interceptions; this one has {}.",
-                        list.len()
-                    ),
-                    ),
-                );
-            }
-            let items: Vec<Item> = list
-                .iter()
-                .enumerate()
-                .filter_map(|(i, item)| parse_item(item, &format!("[{i}]."), &mut errs))
-                .collect();
-            (items, true)
-        }
-        other => (
-            parse_item(other, "", &mut errs).into_iter().collect(),
-            false,
-        ),
-    };
+    let (list, is_batch) = super::input_fields::items(&v, "interception", MAX_BATCH)?;
+    let items: Vec<Item> = list
+        .into_iter()
+        .filter_map(|(prefix, item)| parse_item(item, &prefix, &mut errs))
+        .collect();
     if !errs.is_empty() {
         return Err(ApiError::validation_failed(capped(errs)));
     }

@@ -10,6 +10,9 @@ pub mod audit;
 pub mod auth;
 pub mod authcheck;
 pub mod buildinfo;
+pub mod connection_log_create;
+pub mod connection_log_input;
+pub mod connection_logs;
 pub mod entitlements;
 pub mod extract;
 pub mod input_fields;
@@ -22,6 +25,7 @@ pub mod ops;
 pub mod orgs;
 pub mod params;
 pub mod roles;
+pub mod row_stream;
 pub mod seat_report;
 pub mod users;
 pub mod workspace_builds;
@@ -44,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(orgs::routes)
             .configure(members::routes)
             .configure(audit::routes)
+            .configure(connection_logs::routes)
             .configure(entitlements::routes)
             .configure(seat_report::routes)
             .configure(ai_gateway::routes)

@@ -25,7 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (API under /api/v2, web UI at /).
-    Server(ServerArgs),
+    Server(Box<ServerArgs>),
     /// Add an owner to an existing database without the server running.
     CreateAdminUser {
         /// SQLite database file.

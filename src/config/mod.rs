@@ -80,6 +80,10 @@ pub struct ServerConfig {
     #[arg(long, env = "CODERLITE_AUDIT_COUNT_CAP", default_value_t = 0)]
     pub audit_count_cap: i64,
 
+    /// Cap connection-log `count` like Coder (2000); 0 = exact counts (default).
+    #[arg(long, env = "CODERLITE_CONNECTION_LOG_COUNT_CAP", default_value_t = 0)]
+    pub connection_log_count_cap: i64,
+
     /// Password login attempts allowed per minute, per account and per client IP (0 = no limit).
     #[arg(long, env = "CODERLITE_LOGIN_RATE_LIMIT", default_value_t = 10)]
     pub login_rate_limit: u32,
@@ -96,6 +100,11 @@ pub struct ServerConfig {
     /// Keep audit rows this long (`90d`, `12w`, `36h`; units s, m, h, d, w); 0 = forever.
     #[arg(long, env = "CODERLITE_AUDIT_RETENTION", default_value = "0")]
     pub audit_retention: duration::HumanDuration,
+
+    /// Keep connection-log rows this long (by connect time; units as `--audit-retention`);
+    /// 0 = forever.
+    #[arg(long, env = "CODERLITE_CONNECTION_LOG_RETENTION", default_value = "0")]
+    pub connection_log_retention: duration::HumanDuration,
 
     /// POST every committed audit row as JSON to this URL (at least once, in order).
     #[arg(long, env = "CODERLITE_AUDIT_WEBHOOK", hide_env_values = true)]
@@ -139,10 +148,12 @@ impl ServerConfig {
             max_token_lifetime_secs: 2_592_000,
             secure_cookies: false,
             audit_count_cap: 0,
+            connection_log_count_cap: 0,
             login_rate_limit: 10,
             ai_seat_limit: 0,
             ai_gateway: true,
             audit_retention: Default::default(),
+            connection_log_retention: Default::default(),
             audit_webhook: None,
             audit_webhook_ca: None,
             audit_stream_start: StreamStart::Oldest,

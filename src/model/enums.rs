@@ -159,6 +159,30 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// `connection_type`.
+    ConnectionType {
+        Ssh = "ssh" => "SSH",
+        Vscode = "vscode" => "VS Code",
+        Jetbrains = "jetbrains" => "JetBrains",
+        ReconnectingPty = "reconnecting_pty" => "Web Terminal",
+        WorkspaceApp = "workspace_app" => "Workspace App",
+        PortForwarding = "port_forwarding" => "Port Forwarding",
+        Tunnel = "tunnel" => "Tunnel",
+    }
+}
+
+impl ConnectionType {
+    /// Recorded by coderd per request (`web_info`), never ongoing nor completed; the others
+    /// are agent-reported sessions (`ssh_info`) with a connection id.
+    pub fn is_web(self) -> bool {
+        matches!(
+            self,
+            ConnectionType::WorkspaceApp | ConnectionType::PortForwarding | ConnectionType::Tunnel
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ pub mod ai_gateway;
 pub mod aibridge;
 pub mod api_key;
 pub mod audit;
+pub mod connection_log;
 pub mod entitlements;
 pub mod enums;
 pub mod org;
@@ -15,6 +16,7 @@ pub mod workspace;
 
 pub use api_key::*;
 pub use audit::*;
+pub use connection_log::*;
 pub use enums::*;
 pub use org::*;
 pub use role::*;

@@ -137,3 +137,28 @@ impl AISessionQuery {
             || self.started_before.is_some()
     }
 }
+
+/// `GET /connectionlog` and its export (`search::connection_logs`). `None` = no filter.
+/// String values are lower-cased (the whole query is, as Coder does).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionLogFilter {
+    pub organization_id: Option<String>,
+    /// A username (not `me`): rows whose workspace owner is that non-deleted user.
+    pub workspace_owner: Option<String>,
+    /// From `workspace_owner:me`.
+    pub workspace_owner_id: Option<String>,
+    pub workspace_owner_email: Option<String>,
+    pub kind: Option<String>,
+    /// A username (not `me`): rows of web events by that non-deleted user.
+    pub username: Option<String>,
+    /// From `username:me`.
+    pub user_id: Option<String>,
+    pub user_email: Option<String>,
+    /// Inclusive bounds, microseconds.
+    pub connected_after: Option<i64>,
+    pub connected_before: Option<i64>,
+    pub workspace_id: Option<String>,
+    pub connection_id: Option<String>,
+    /// `ongoing` or `completed`.
+    pub status: Option<String>,
+}

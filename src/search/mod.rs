@@ -3,6 +3,7 @@
 
 pub mod ai_gateway;
 pub mod audit;
+pub mod connection_logs;
 pub mod godate;
 pub mod gotime;
 pub mod interceptions;

@@ -75,9 +75,7 @@ fn distinct(
          LIMIT ?2 OFFSET ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![arg, limit, offset], |r| {
-        r.get(0)
-    })?;
+    let rows = stmt.query_map(params![arg, limit, offset], |r| r.get(0))?;
     rows.collect()
 }
 

@@ -23,6 +23,7 @@ mod export;
 mod stream;
 mod testgen;
 
+use crate::api::row_stream::{self, Encoding, RowStream};
 use crate::audit::present;
 use crate::auth::Caller;
 use crate::db::snapshot::Snapshot;
@@ -36,7 +37,7 @@ use crate::state::AppState;
 use crate::store::audit_logs::{self, Cursor, PageSpec};
 use actix_web::{web, HttpRequest, HttpResponse};
 use rusqlite::Connection;
-use stream::{Encoding, RowStream};
+use stream::AuditChunks;
 
 /// Page size when `limit` is absent or 0.
 const DEFAULT_LIMIT: i64 = 100;
@@ -110,7 +111,7 @@ async fn list(
     } else {
         page.limit
     };
-    if limit > stream::CHUNK_ROWS {
+    if limit > row_stream::CHUNK_ROWS {
         return list_streamed(&state, caller, scope, q, page, limit, cap).await;
     }
     let response = state
@@ -157,43 +158,40 @@ async fn list_streamed(
     cap: i64,
 ) -> ApiResult<HttpResponse> {
     let db = state.db.clone();
-    let prepared = web::block(move || -> ApiResult<Result<RowStream, AuditLogResponse>> {
-        let conn = db.reader_blocking()?;
-        let filter = parse_filter(&conn, &caller, &q)?;
-        let snapshot = Snapshot::begin(conn)?;
-        let cursor = resolve_cursor(snapshot.conn(), page.after_id.as_deref(), &scope)?;
-        let count = audit_logs::count(snapshot.conn(), &filter, &scope, cap)?;
-        if count == 0 {
-            return Ok(Err(AuditLogResponse {
-                audit_logs: Vec::new(),
+    let prepared = web::block(
+        move || -> ApiResult<Result<RowStream<AuditChunks>, AuditLogResponse>> {
+            let conn = db.reader_blocking()?;
+            let filter = parse_filter(&conn, &caller, &q)?;
+            let snapshot = Snapshot::begin(conn)?;
+            let cursor = resolve_cursor(snapshot.conn(), page.after_id.as_deref(), &scope)?;
+            let count = audit_logs::count(snapshot.conn(), &filter, &scope, cap)?;
+            if count == 0 {
+                return Ok(Err(AuditLogResponse {
+                    audit_logs: Vec::new(),
+                    count,
+                    count_cap: cap,
+                }));
+            }
+            let source = AuditChunks {
+                filter,
+                scope,
+                next: PageSpec {
+                    after: cursor,
+                    limit: 0,
+                    offset: page.offset,
+                    sort_ok: count <= audit_logs::SORT_LIMIT,
+                },
+            };
+            let encoding = Encoding::Page {
                 count,
                 count_cap: cap,
-            }));
-        }
-        let first = PageSpec {
-            after: cursor,
-            limit: 0,
-            offset: page.offset,
-            sort_ok: count <= audit_logs::SORT_LIMIT,
-        };
-        let encoding = Encoding::Page {
-            count,
-            count_cap: cap,
-        };
-        Ok(Ok(RowStream::new(
-            snapshot,
-            filter,
-            scope,
-            encoding,
-            first,
-            Some(limit),
-        )))
-    })
+            };
+            Ok(Ok(RowStream::new(snapshot, source, encoding, Some(limit))))
+        },
+    )
     .await??;
     match prepared {
         Err(empty) => Ok(crate::json::ok(&empty)),
-        Ok(rows) => Ok(HttpResponse::Ok()
-            .content_type("application/json; charset=utf-8")
-            .streaming(stream::body(rows))),
+        Ok(rows) => Ok(row_stream::page_response(rows)),
     }
 }
