@@ -9,6 +9,7 @@ mod audit_counts;
 mod audit_plans;
 mod chaos;
 mod common;
+mod connection_logs;
 mod contract;
 mod encoding;
 mod foundation;

@@ -1,0 +1,1 @@
+//! Retention, import and seed of connection logs.

@@ -1,0 +1,1 @@
+//! The connection log page in a real browser.
