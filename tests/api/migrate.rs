@@ -64,12 +64,14 @@ fn dump(c: &Connection) -> Vec<String> {
     rows
 }
 
-/// Takes a new (empty) database back to schema version 5: without the AI Gateway tables,
-/// indexes, triggers and interception columns of version 6.
+/// Takes a new (empty) database back to schema version 5: without the connection logs of
+/// version 7 and the AI Gateway tables, indexes, triggers and interception columns of
+/// version 6.
 fn back_to_version_5(c: &Connection) {
     // Dropping the tables drops their indexes and triggers too.
     c.execute_batch(
-        "DROP TABLE aibridge_session_order; DROP TABLE aibridge_session_total;
+        "DROP TABLE connection_logs; DROP TABLE connection_log_day_counts;
+         DROP TABLE aibridge_session_order; DROP TABLE aibridge_session_total;
          DROP TABLE aibridge_token_usages;
          DROP TABLE aibridge_user_prompts; DROP TABLE aibridge_tool_usages;
          DROP TABLE aibridge_model_thoughts;",
@@ -192,11 +194,13 @@ fn gateway_schema(c: &Connection) -> Vec<String> {
     let mut out = strings(
         c,
         "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master \
-         WHERE tbl_name LIKE 'aibridge_%' AND type <> 'table' ORDER BY name",
+         WHERE (tbl_name LIKE 'aibridge_%' OR tbl_name LIKE 'connection_log%') \
+         AND type <> 'table' ORDER BY name",
     );
     for t in strings(
         c,
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'aibridge_%' ORDER BY name",
+        "SELECT name FROM sqlite_master WHERE type = 'table' \
+         AND (name LIKE 'aibridge_%' OR name LIKE 'connection_log%') ORDER BY name",
     ) {
         out.extend(strings(
             c,

@@ -179,6 +179,31 @@ fn every_served_endpoint_answers_coders_types() {
         .get(&format!("/api/v2/workspaces/{ws_id}/builds"))
         .expect(200);
 
+    // connection logs: an agent session (opened and closed) and each web kind
+    let mut events = Vec::new();
+    for (i, kind) in ["ssh", "vscode", "jetbrains", "reconnecting_pty"]
+        .iter()
+        .enumerate()
+    {
+        let conn = format!("00000000-0000-4000-8000-{:012}", i + 1);
+        for status in ["connected", "disconnected"] {
+            events.push(json!({"time": "2026-09-02T08:15:04Z", "status": status,
+                "workspace_id": ws_id, "agent_name": "main", "type": kind,
+                "connection_id": conn, "code": 0, "ip": "fd7a:115c:a1e0::1"}));
+        }
+    }
+    for kind in ["workspace_app", "port_forwarding", "tunnel"] {
+        events.push(
+            json!({"time": "2026-09-02T08:16:04Z", "workspace_id": ws_id,
+            "agent_name": "main", "type": kind, "code": 200, "user_agent": "curl/8"}),
+        );
+    }
+    owner
+        .post("/api/v2/connectionlog", json!(events))
+        .expect(201);
+    let logs = owner.get("/api/v2/connectionlog").expect(200).body;
+    assert_eq!(logs["count"], 7);
+
     // audit: a page holding every kind of row written above
     let audit = owner.get("/api/v2/audit?limit=100").expect(200).body;
     assert!(audit["audit_logs"]
