@@ -246,14 +246,13 @@ impl Subject {
         }
     }
 
-    /// Which connection-log rows a caller may read (Coder's `connection_log:read`): owner and
-    /// auditor every row; every other role none (an empty page, not 403, as Coder answers).
+    /// Which connection-log rows a caller may read (Coder's `connection_log:read`): the same
+    /// grants as the audit log — owner and auditor every row, organization admins and
+    /// organization auditors their organizations' rows (Coder's `orgAdmin` holds every org
+    /// permission, `orgAuditor` lists `connection_log: read`); everyone else none (an empty
+    /// page, not 403, as Coder answers).
     pub fn connection_log_scope(&self) -> AuditScope {
-        if self.is_owner() || self.has_site(AUDITOR) {
-            AuditScope::All
-        } else {
-            AuditScope::None
-        }
+        self.audit_scope()
     }
 
     /// Verify the audit log's hash chain (`GET /audit/verify`): owner and auditor.
@@ -426,6 +425,14 @@ mod tests {
         assert_eq!(
             subject(&[], &[("o", &[ORG_AUDITOR]), ("p", &[])]).audit_scope(),
             AuditScope::Orgs(vec!["o".into()])
+        );
+        assert_eq!(
+            subject(&[], &[("o", &[ORG_ADMIN]), ("p", &[])]).connection_log_scope(),
+            AuditScope::Orgs(vec!["o".into()])
+        );
+        assert_eq!(
+            subject(&[TEMPLATE_ADMIN], &[("o", &[])]).connection_log_scope(),
+            AuditScope::None
         );
     }
 
