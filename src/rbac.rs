@@ -360,12 +360,12 @@ impl Subject {
                 Some(o) => self.can_manage_keys_of(o),
                 None => self.is_owner(),
             },
-            ("audit_log", "read") => match self.audit_scope() {
+            ("audit_log" | "connection_log", "read") => match self.audit_scope() {
                 AuditScope::All => true,
                 AuditScope::Orgs(list) => in_org(&|o| list.iter().any(|l| l == o)),
                 AuditScope::None => false,
             },
-            ("audit_log", "create") => self.is_owner(),
+            ("audit_log", "create") | ("connection_log", "update") => self.is_owner(),
             ("assign_role", "read") => self.can_read_site_roles(),
             ("assign_role", "assign" | "unassign") => {
                 self.can_assign_site_role(MEMBER) || self.can_assign_site_role(AUDITOR)
@@ -469,6 +469,11 @@ mod tests {
         assert!(org_admin.authorize(&obj("audit_log", None, Some("o"), false), "read"));
         assert!(org_admin.authorize(&obj("audit_log", None, None, true), "read"));
         assert!(!org_admin.authorize(&obj("audit_log", None, Some("p"), false), "read"));
+        assert!(auditor.authorize(&obj("connection_log", None, None, false), "read"));
+        assert!(!member.authorize(&obj("connection_log", None, None, false), "read"));
+        assert!(org_admin.authorize(&obj("connection_log", None, Some("o"), false), "read"));
+        assert!(!org_admin.authorize(&obj("connection_log", None, Some("p"), false), "read"));
+        assert!(!auditor.authorize(&obj("connection_log", None, None, false), "update"));
         assert!(!org_admin.authorize(&obj("audit_log", None, None, false), "read"));
         assert!(org_admin.authorize(&obj("organization", None, Some("o"), false), "update"));
         assert!(!member.authorize(&obj("organization", None, Some("o"), false), "update"));

@@ -93,6 +93,7 @@ pub fn build(
         },
     );
     features.insert("audit_log", Feature::entitled());
+    features.insert("connection_log", Feature::entitled());
     if ai_gateway {
         features.insert("aibridge", Feature::entitled());
     }

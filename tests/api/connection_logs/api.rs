@@ -391,7 +391,8 @@ fn count_is_exact_or_capped() {
 /// signed out. Only the owner records events.
 #[test]
 fn readers_by_role() {
-    let w = World::new();
+    // Many sign-ins from one address: no rate limit.
+    let w = World::with(|c| c.login_rate_limit = 0);
     let org = default_org_id(&w.s);
     let other = w
         .owner
@@ -479,6 +480,26 @@ fn readers_by_role() {
         .expect(400)
         .body;
     assert_eq!(p["validations"][0]["field"], "organization");
+
+    // Coder's UI asks before showing the page: the feature and the permission.
+    let e = w.owner.get("/api/v2/entitlements").expect(200).body;
+    assert_eq!(e["features"]["connection_log"]["entitlement"], "entitled");
+    assert_eq!(e["features"]["connection_log"]["enabled"], true);
+    let check = json!({"checks": {
+        "read": {"object": {"resource_type": "connection_log"}, "action": "read"},
+        "update": {"object": {"resource_type": "connection_log"}, "action": "update"}}});
+    let (_, aud2) = seed_user(&w.s, "aud2", &["auditor"], &[]);
+    let (_, mem2) = seed_user(&w.s, "mem2", &[], &[(&org, &[])]);
+    for (c, want) in [
+        (&w.owner, json!({"read": true, "update": true})),
+        (&aud2, json!({"read": true, "update": false})),
+        (&mem2, json!({"read": false, "update": false})),
+    ] {
+        assert_eq!(
+            c.post("/api/v2/authcheck", check.clone()).expect(200).body,
+            want
+        );
+    }
 
     let anon = w.s.client();
     anon.get(PATH).expect(401);
