@@ -6,10 +6,10 @@
 
 use super::connection_log_input::{self, Event};
 use super::input_fields::capped;
-use crate::audit::{self, AuditRecord};
+use crate::audit;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Validation};
-use crate::model::{AuditAction, ConnectionLog, ResourceType};
+use crate::model::{ConnectionLog, ResourceType};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
@@ -114,16 +114,9 @@ pub async fn create(
     meta: RequestMeta,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    if !caller.subject.is_owner() {
-        return Err(ApiError::forbidden());
-    }
-    let body = super::extract::read_limited(payload, BODY_LIMIT).await?;
-    let mut rec = AuditRecord::new(
-        caller.user_id(),
-        AuditAction::Create,
-        ResourceType::WorkspaceAgent,
-    );
-    rec.status_code = 201;
+    let (body, rec) =
+        super::fixture::owner_create(&caller, payload, BODY_LIMIT, ResourceType::WorkspaceAgent)
+            .await?;
     let (rows, is_batch) = audit::audited(&state.db, meta, rec, move |tx, rec| {
         let parsed = connection_log_input::parse(&body)?;
         let mut events = parsed.events;

@@ -15,7 +15,7 @@
 use crate::api::row_stream::{self, ChunkSource, Encoding, RowStream, CHUNK_ROWS};
 use crate::auth::Caller;
 use crate::db::snapshot::Snapshot;
-use crate::error::{ApiError, ApiResult, Validation};
+use crate::error::ApiResult;
 use crate::model::query::ConnectionLogFilter;
 use crate::model::{ConnectionLog, ConnectionLogResponse};
 use crate::rbac::AuditScope;
@@ -39,21 +39,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Parses `q` (organization names resolved among those the caller may read).
 fn parse_filter(conn: &Connection, caller: &Caller, q: &str) -> ApiResult<ConnectionLogFilter> {
-    let mut lookup_err = None;
-    let filter = crate::search::connection_logs::parse(q, caller.user_id(), |name| {
-        match crate::store::orgs::by_name(conn, name) {
-            Ok(Some(org)) if caller.subject.can_read_org(&org.id) => Some(org.id),
-            Ok(_) => None,
-            Err(e) => {
-                lookup_err = Some(e);
-                None
-            }
-        }
-    });
-    if let Some(e) = lookup_err {
-        return Err(e.into());
-    }
-    filter
+    super::params::with_org_names(conn, caller, |orgs| {
+        crate::search::connection_logs::parse(q, caller.user_id(), orgs)
+    })
 }
 
 /// The cursor for `after_id`, or 400 when it names no row the caller can see.
@@ -67,10 +55,7 @@ fn resolve_cursor(
     };
     match connection_logs::cursor(conn, id, scope)? {
         Some(c) => Ok(Some(c)),
-        None => Err(ApiError::invalid_query(vec![Validation::new(
-            "after_id",
-            format!("Query param \"after_id\" has invalid value: connection log {id:?} does not exist, or you are unauthorized to view it"),
-        )])),
+        None => Err(pagination::unknown_after_id("connection log", id)),
     }
 }
 

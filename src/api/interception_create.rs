@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult, Validation};
 use crate::model::aibridge::{
     AIBridgeInterception, AIBridgeListInterceptionsResponse, AIBridgeToolUsage,
 };
-use crate::model::{AuditAction, ResourceType};
+use crate::model::ResourceType;
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
@@ -158,12 +158,8 @@ pub async fn create(
     meta: RequestMeta,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    if !caller.subject.is_owner() {
-        return Err(ApiError::forbidden());
-    }
-    let body = super::extract::read_limited(payload, BODY_LIMIT).await?;
-    let mut rec = AuditRecord::new(caller.user_id(), AuditAction::Create, ResourceType::AiSeat);
-    rec.status_code = 201;
+    let (body, rec) =
+        super::fixture::owner_create(&caller, payload, BODY_LIMIT, ResourceType::AiSeat).await?;
     let (created, is_batch) = audited_create(&state, meta, rec, body).await?;
     if is_batch {
         let count = created.len() as i64;

@@ -15,6 +15,7 @@ pub mod connection_log_input;
 pub mod connection_logs;
 pub mod entitlements;
 pub mod extract;
+pub mod fixture;
 pub mod input_fields;
 pub mod interception_children;
 pub mod interception_create;

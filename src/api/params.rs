@@ -23,6 +23,29 @@ pub fn user_not_found(value: &str) -> ApiError {
         .detail(format!("queried user={value:?}"))
 }
 
+/// Runs a `q` parser with a resolver of the organization names the caller may read (the
+/// `organization:` key of the audit and connection-log queries); a database error in a
+/// lookup answers as itself, not as "no such organization".
+pub fn with_org_names<T>(
+    conn: &Connection,
+    caller: &Caller,
+    parse: impl FnOnce(&mut dyn FnMut(&str) -> Option<String>) -> ApiResult<T>,
+) -> ApiResult<T> {
+    let mut lookup_err = None;
+    let parsed = parse(&mut |name| match store::orgs::by_name(conn, name) {
+        Ok(Some(org)) if caller.subject.can_read_org(&org.id) => Some(org.id),
+        Ok(_) => None,
+        Err(e) => {
+            lookup_err = Some(e);
+            None
+        }
+    });
+    match lookup_err {
+        Some(e) => Err(e.into()),
+        None => parsed,
+    }
+}
+
 /// `{organization}`: `default`, a UUID or a name; 404 when missing or not readable.
 pub fn resolve_org(conn: &Connection, caller: &Caller, value: &str) -> ApiResult<Organization> {
     match store::orgs::resolve(conn, value)? {

@@ -13,7 +13,7 @@ use crate::timefmt::DAY_MICROS;
 pub fn parse(
     q: &str,
     caller_id: &str,
-    mut org_id_by_name: impl FnMut(&str) -> Option<String>,
+    org_id_by_name: impl FnMut(&str) -> Option<String>,
 ) -> Result<AuditFilter, ApiError> {
     let invalid =
         |v: Vec<Validation>| ApiError::bad_request("Invalid audit search query.").validations(v);
@@ -29,21 +29,7 @@ pub fn parse(
         date_to_before: p.date("date_to").map(|d| d + DAY_MICROS),
         ..AuditFilter::default()
     };
-    if let Some(org) = p.string("organization") {
-        match crate::model::parse_uuid(&org) {
-            Some(id) if id == crate::model::NIL_UUID => {}
-            Some(id) => f.organization_id = Some(id),
-            None => match org_id_by_name(&org) {
-                Some(id) => f.organization_id = Some(id),
-                None => p.errors.push(Validation::new(
-                    "organization",
-                    format!(
-                        "Query param \"organization\" has invalid value: organization {org:?} either does not exist, or you are unauthorized to view it"
-                    ),
-                )),
-            },
-        }
-    }
+    f.organization_id = p.organization("organization", org_id_by_name);
     f.resource_type = p.one_of("resource_type", ResourceType::NAMES);
     f.action = p.one_of("action", AuditAction::NAMES);
     f.build_reason = p.one_of("build_reason", BuildReason::NAMES);

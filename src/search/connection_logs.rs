@@ -12,27 +12,13 @@ pub const MESSAGE: &str = "Invalid connection search query.";
 pub fn parse(
     q: &str,
     caller_id: &str,
-    mut org_id_by_name: impl FnMut(&str) -> Option<String>,
+    org_id_by_name: impl FnMut(&str) -> Option<String>,
 ) -> Result<ConnectionLogFilter, ApiError> {
     let invalid = |v: Vec<Validation>| ApiError::bad_request(MESSAGE).validations(v);
     let t = terms(q, "search").map_err(|v| invalid(vec![v]))?;
     let mut p = QueryParams::new(t);
     let mut f = ConnectionLogFilter::default();
-    if let Some(org) = p.string("organization") {
-        match crate::model::parse_uuid(&org) {
-            Some(id) if id == crate::model::NIL_UUID => {}
-            Some(id) => f.organization_id = Some(id),
-            None => match org_id_by_name(&org) {
-                Some(id) => f.organization_id = Some(id),
-                None => p.errors.push(Validation::new(
-                    "organization",
-                    format!(
-                        "Query param \"organization\" has invalid value: organization {org:?} either does not exist, or you are unauthorized to view it"
-                    ),
-                )),
-            },
-        }
-    }
+    f.organization_id = p.organization("organization", org_id_by_name);
     f.workspace_owner = p.string("workspace_owner");
     f.workspace_owner_email = p.string("workspace_owner_email");
     f.kind = p.one_of("type", ConnectionType::NAMES);

@@ -61,6 +61,14 @@ pub fn query_values<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str
         .collect()
 }
 
+/// Coder's 400 for an `after_id` naming no `noun` the caller can see.
+pub fn unknown_after_id(noun: &str, id: &str) -> ApiError {
+    ApiError::invalid_query(vec![Validation::new(
+        "after_id",
+        format!("Query param \"after_id\" has invalid value: {noun} {id:?} does not exist, or you are unauthorized to view it"),
+    )])
+}
+
 /// Decodes a raw query string into pairs; undecodable input answers 400.
 pub fn query_pairs(query_string: &str) -> Result<Vec<(String, String)>, ApiError> {
     serde_urlencoded_pairs(query_string).map_err(|e| {

@@ -48,6 +48,32 @@ impl QueryParams {
         self.single(key)
     }
 
+    /// An organization by id or name: `org_id_by_name` resolves a name the caller may see;
+    /// the nil UUID means any organization. Coder's text when the name resolves to nothing.
+    pub fn organization(
+        &mut self,
+        key: &str,
+        mut org_id_by_name: impl FnMut(&str) -> Option<String>,
+    ) -> Option<String> {
+        let org = self.single(key)?;
+        match crate::model::parse_uuid(&org) {
+            Some(id) if id == crate::model::NIL_UUID => None,
+            Some(id) => Some(id),
+            None => {
+                let id = org_id_by_name(&org);
+                if id.is_none() {
+                    self.errors.push(Validation::new(
+                        key,
+                        format!(
+                            "Query param {key:?} has invalid value: organization {org:?} either does not exist, or you are unauthorized to view it"
+                        ),
+                    ));
+                }
+                id
+            }
+        }
+    }
+
     pub fn uuid(&mut self, key: &str) -> Option<String> {
         let v = self.single(key)?;
         match crate::model::parse_uuid(&v) {

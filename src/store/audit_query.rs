@@ -94,19 +94,13 @@ fn where_terms(
         ));
     }
     if let Some(v) = &f.username {
-        w.push(format!(
-            "al.user_id = (SELECT id FROM users WHERE lower(username) = {} AND deleted = 0)",
-            p.push(v.clone())
-        ));
+        w.push(super::user_named_sql("al.user_id", v, p));
     }
     if let Some(v) = &f.user_id {
         w.push(format!("al.user_id = {}", p.push(v.clone())));
     }
     if let Some(v) = &f.email {
-        w.push(format!(
-            "al.user_id IN (SELECT id FROM users WHERE lower(email) = {})",
-            p.push(v.clone())
-        ));
+        w.push(super::user_email_sql("al.user_id", v, false, p));
     }
     if let Some(v) = f.date_from {
         w.push(format!("al.time >= {}", p.push(v)));

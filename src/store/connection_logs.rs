@@ -66,37 +66,25 @@ pub(crate) fn where_terms(
         w.push(format!("c.organization_id = {}", p.push(v.clone())));
     }
     if let Some(v) = &f.workspace_owner {
-        w.push(format!(
-            "c.workspace_owner_id = (SELECT id FROM users WHERE lower(username) = {} AND deleted = 0)",
-            p.push(v.clone())
-        ));
+        w.push(super::user_named_sql("c.workspace_owner_id", v, p));
     }
     if let Some(v) = &f.workspace_owner_id {
         w.push(format!("c.workspace_owner_id = {}", p.push(v.clone())));
     }
     if let Some(v) = &f.workspace_owner_email {
-        w.push(format!(
-            "c.workspace_owner_id IN (SELECT id FROM users WHERE lower(email) = {} AND deleted = 0)",
-            p.push(v.clone())
-        ));
+        w.push(super::user_email_sql("c.workspace_owner_id", v, true, p));
     }
     if let Some(v) = &f.kind {
         w.push(format!("c.type = {}", p.push(v.clone())));
     }
     if let Some(v) = &f.username {
-        w.push(format!(
-            "c.user_id = (SELECT id FROM users WHERE lower(username) = {} AND deleted = 0)",
-            p.push(v.clone())
-        ));
+        w.push(super::user_named_sql("c.user_id", v, p));
     }
     if let Some(v) = &f.user_id {
         w.push(format!("c.user_id = {}", p.push(v.clone())));
     }
     if let Some(v) = &f.user_email {
-        w.push(format!(
-            "c.user_id IN (SELECT id FROM users WHERE lower(email) = {})",
-            p.push(v.clone())
-        ));
+        w.push(super::user_email_sql("c.user_id", v, false, p));
     }
     if times {
         if let Some(t) = f.connected_after {

@@ -46,6 +46,24 @@ pub(crate) const LIKE_PATTERN_MAX: usize = 50_000;
 /// `col` contains `term` (pushed to `p`): `col LIKE '%' || term || '%'` (case-insensitive
 /// for ASCII; the term's `%`/`_` are wildcards as in Coder's ILIKE unless `escape`). A term
 /// too long for a LIKE pattern is matched as a plain case-insensitive substring (`instr`).
+/// `col` is the non-deleted user named `username` (lower-cased by the parser).
+pub fn user_named_sql(col: &str, username: &str, p: &mut Params) -> String {
+    format!(
+        "{col} = (SELECT id FROM users WHERE lower(username) = {} AND deleted = 0)",
+        p.push(username.to_string())
+    )
+}
+
+/// `col` is a user with `email` (lower-cased by the parser); deleted users too unless
+/// `live_only`.
+pub fn user_email_sql(col: &str, email: &str, live_only: bool, p: &mut Params) -> String {
+    let live = if live_only { " AND deleted = 0" } else { "" };
+    format!(
+        "{col} IN (SELECT id FROM users WHERE lower(email) = {}{live})",
+        p.push(email.to_string())
+    )
+}
+
 pub fn contains_sql(col: &str, term: &str, escape: bool, p: &mut Params) -> String {
     if term.len() + 2 > LIKE_PATTERN_MAX {
         let ph = p.push(term.to_string());

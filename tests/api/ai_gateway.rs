@@ -54,14 +54,7 @@ pub fn ok(c: &Client, prefix: &str, path: &str) -> Value {
 
 /// The `id`s of a sessions page.
 pub fn ids(page: &Value) -> Vec<String> {
-    page["sessions"]
-        .as_array()
-        .map(|s| {
-            s.iter()
-                .map(|x| x["id"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+    values_of(page, "sessions", "id")
 }
 
 /// A server with an owner and two members (`alice`, `bob`) who may sign in.

@@ -385,6 +385,20 @@ pub fn seed_user(
     (id, client)
 }
 
+/// The `key` of every item of the list `list` in a page (`""` where it is not a string;
+/// empty when there is no such list).
+pub fn values_of(page: &Value, list: &str, key: &str) -> Vec<String> {
+    page[list]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|x| x[key].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A new API token of `user` (`me`, a name or an id) created by `client`; its secret.
 pub fn new_token(client: &Client, user: &str, name: &str) -> String {
     client

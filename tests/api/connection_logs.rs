@@ -43,14 +43,7 @@ pub fn record(owner: &Client, events: Vec<Value>) -> Value {
 
 /// The `id`s of a page, in order.
 pub fn ids(page: &Value) -> Vec<String> {
-    page["connection_logs"]
-        .as_array()
-        .map(|s| {
-            s.iter()
-                .map(|x| x["id"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+    values_of(page, "connection_logs", "id")
 }
 
 /// A server with an owner, two members (`alice`, `bob`) and a workspace of each.

@@ -1,7 +1,7 @@
 //! Tests: ui. The embedded web UI — served files and headers over plain HTTP, and real
 //! scenarios in headless Chromium (see webdriver.rs): sign-in, audit, users, members.
 
-use crate::common::{create_user, TestServer, OWNER_EMAIL, PASSWORD};
+use crate::common::{create_user, values_of, TestServer, OWNER_EMAIL, PASSWORD};
 use crate::webdriver::Browser;
 use serde_json::json;
 
@@ -145,14 +145,6 @@ fn ui_setup_sign_in_and_sign_out() {
     });
     b.wait_text(".nav-username", "admin");
 }
-fn ids_of(v: &serde_json::Value, list: &str, key: &str) -> Vec<String> {
-    v[list]
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|x| x[key].as_str().unwrap_or("").to_string())
-        .collect()
-}
 
 fn url_has(b: &Browser, needle: &str) -> bool {
     let url = b.current_url();
@@ -181,7 +173,7 @@ fn ui_audit_filters_diff_and_admin_actions() {
     b.goto(&format!("{}/audit", server.url));
     b.wait("#audit-table tr.audit-row");
     let api = owner.get("/api/v2/audit?limit=25").expect(200);
-    let expected = ids_of(&api.body, "audit_logs", "id");
+    let expected = values_of(&api.body, "audit_logs", "id");
     assert!(!expected.is_empty());
     assert_eq!(b.strings(AUDIT_ROW_IDS), expected);
     let first = &api.body["audit_logs"][0];
@@ -206,7 +198,7 @@ fn ui_audit_filters_diff_and_admin_actions() {
     let api = owner
         .get("/api/v2/audit?limit=25&q=action:login")
         .expect(200);
-    let expected = ids_of(&api.body, "audit_logs", "id");
+    let expected = values_of(&api.body, "audit_logs", "id");
     assert!(!expected.is_empty(), "logins were audited");
     b.wait_until("the login rows", |b| b.strings(AUDIT_ROW_IDS) == expected);
     for row in b.find_all("#audit-table tr.audit-row") {
@@ -222,7 +214,7 @@ fn ui_audit_filters_diff_and_admin_actions() {
     let api = owner
         .get("/api/v2/audit?limit=25&q=resource_type:user%20action:create")
         .expect(200);
-    let expected = ids_of(&api.body, "audit_logs", "id");
+    let expected = values_of(&api.body, "audit_logs", "id");
     b.wait_until("the user-create rows", |b| {
         b.strings(AUDIT_ROW_IDS) == expected
     });
@@ -320,7 +312,7 @@ fn ui_audit_filters_diff_and_admin_actions() {
     b.click(&b.wait("dialog .dialog-actions .btn-danger"));
     b.wait_text(".alert", "carol was removed.");
     let members = |owner: &crate::common::Client| {
-        ids_of(
+        values_of(
             &owner
                 .get(&format!(
                     "/api/v2/organizations/{org_name}/paginated-members"
@@ -350,7 +342,7 @@ fn ui_audit_filters_diff_and_admin_actions() {
         .get(&format!("/api/v2/organizations/{org_name}/members/carol"))
         .expect(200);
     assert_eq!(
-        ids_of(&carol.body, "roles", "name"),
+        values_of(&carol.body, "roles", "name"),
         vec!["organization-auditor".to_string()]
     );
     b.wait_text(
@@ -371,7 +363,7 @@ fn ui_audit_filters_diff_and_admin_actions() {
     b.click(&b.wait_text("dialog .dialog-actions button", "Save roles"));
     b.wait_text(".alert", "Roles of bob were updated.");
     let bob = owner.get("/api/v2/users/bob").expect(200);
-    let roles = ids_of(&bob.body, "roles", "name");
+    let roles = values_of(&bob.body, "roles", "name");
     assert_eq!(roles, vec!["template-admin".to_string()]);
     b.wait_text("#users-table tr[data-username='bob']", "Template Admin");
     b.snapshot("users-actions");
@@ -478,7 +470,7 @@ fn ui_ai_addon_column_pagination_and_url_state() {
     // Page 2 by its numbered link; the URL keeps it through a reload.
     b.click(&b.wait(".pagination a[aria-label='Page 2']"));
     b.wait_until("page=2 in the URL", |b| url_has(b, "page=2"));
-    let page2 = ids_of(
+    let page2 = values_of(
         &owner
             .get("/api/v2/users?limit=25&offset=25")
             .expect(200)
@@ -496,7 +488,7 @@ fn ui_ai_addon_column_pagination_and_url_state() {
 
     // `?size=` picks another page size (10, 25, 50, 100); the page links keep it.
     b.goto(&format!("{}/users?size=10&page=2", server.url));
-    let size10 = ids_of(
+    let size10 = values_of(
         &owner
             .get("/api/v2/users?limit=10&offset=10")
             .expect(200)
@@ -519,7 +511,7 @@ fn ui_ai_addon_column_pagination_and_url_state() {
     b.wait_until("the search in the URL", |b| {
         url_has(b, "filter=user1") && !url_has(b, "page=2")
     });
-    let found = ids_of(
+    let found = values_of(
         &owner.get("/api/v2/users?limit=25&q=user1").expect(200).body,
         "users",
         "username",
@@ -529,7 +521,7 @@ fn ui_ai_addon_column_pagination_and_url_state() {
     b.click(&b.wait("#users-status"));
     b.click(&b.wait("#users-status option[value='active']"));
     b.wait_until("the status in the URL", |b| url_has(b, "status:active"));
-    let active = ids_of(
+    let active = values_of(
         &owner
             .get("/api/v2/users?limit=25&q=user1%20status:active")
             .expect(200)

@@ -27,7 +27,7 @@ use crate::api::row_stream::{self, Encoding, RowStream};
 use crate::audit::present;
 use crate::auth::Caller;
 use crate::db::snapshot::Snapshot;
-use crate::error::{ApiError, ApiResult, Validation};
+use crate::error::{ApiError, ApiResult};
 use crate::model::query::AuditFilter;
 use crate::model::AuditLogResponse;
 use crate::rbac::AuditScope;
@@ -58,24 +58,9 @@ pub(crate) fn require_scope(caller: &Caller) -> ApiResult<AuditScope> {
 
 /// Parses `q` (organization names resolved among those the caller may read).
 pub(crate) fn parse_filter(conn: &Connection, caller: &Caller, q: &str) -> ApiResult<AuditFilter> {
-    let mut lookup_err = None;
-    let filter =
-        crate::search::audit::parse(
-            q,
-            caller.user_id(),
-            |name| match crate::store::orgs::by_name(conn, name) {
-                Ok(Some(org)) if caller.subject.can_read_org(&org.id) => Some(org.id),
-                Ok(_) => None,
-                Err(e) => {
-                    lookup_err = Some(e);
-                    None
-                }
-            },
-        );
-    if let Some(e) = lookup_err {
-        return Err(e.into());
-    }
-    filter
+    crate::api::params::with_org_names(conn, caller, |orgs| {
+        crate::search::audit::parse(q, caller.user_id(), orgs)
+    })
 }
 
 /// The cursor for `after_id`, or 400 when it names no row the caller can see.
@@ -89,10 +74,7 @@ fn resolve_cursor(
     };
     match audit_logs::cursor(conn, id, scope)? {
         Some(c) => Ok(Some(c)),
-        None => Err(ApiError::invalid_query(vec![Validation::new(
-            "after_id",
-            format!("Query param \"after_id\" has invalid value: audit log {id:?} does not exist, or you are unauthorized to view it"),
-        )])),
+        None => Err(pagination::unknown_after_id("audit log", id)),
     }
 }
 
