@@ -50,13 +50,9 @@ fn resolve_cursor(
     after_id: Option<&str>,
     scope: &AuditScope,
 ) -> ApiResult<Option<Cursor>> {
-    let Some(id) = after_id else {
-        return Ok(None);
-    };
-    match connection_logs::cursor(conn, id, scope)? {
-        Some(c) => Ok(Some(c)),
-        None => Err(pagination::unknown_after_id("connection log", id)),
-    }
+    pagination::resolve_after(after_id, "connection log", |id| {
+        connection_logs::cursor(conn, id, scope)
+    })
 }
 
 /// Connection-log rows in keyset chunks, for exports and large pages.

@@ -61,12 +61,26 @@ pub fn query_values<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str
         .collect()
 }
 
-/// Coder's 400 for an `after_id` naming no `noun` the caller can see.
-pub fn unknown_after_id(noun: &str, id: &str) -> ApiError {
-    ApiError::invalid_query(vec![Validation::new(
-        "after_id",
-        format!("Query param \"after_id\" has invalid value: {noun} {id:?} does not exist, or you are unauthorized to view it"),
-    )])
+/// The keyset cursor of `after_id`: `find` looks the row up among those the caller can see;
+/// a `noun` it does not find answers 400.
+pub fn resolve_after<C, E>(
+    after_id: Option<&str>,
+    noun: &str,
+    find: impl FnOnce(&str) -> Result<Option<C>, E>,
+) -> Result<Option<C>, ApiError>
+where
+    ApiError: From<E>,
+{
+    let Some(id) = after_id else {
+        return Ok(None);
+    };
+    match find(id)? {
+        Some(c) => Ok(Some(c)),
+        None => Err(ApiError::invalid_query(vec![Validation::new(
+            "after_id",
+            format!("Query param \"after_id\" has invalid value: {noun} {id:?} does not exist, or you are unauthorized to view it"),
+        )])),
+    }
 }
 
 /// Decodes a raw query string into pairs; undecodable input answers 400.

@@ -81,12 +81,8 @@ fn where_terms(
             w.push(format!("al.organization_id IN {}", p.push_list(orgs)));
         }
     }
-    if let Some(v) = &f.request_id {
-        w.push(format!("al.request_id = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.resource_id {
-        w.push(format!("al.resource_id = {}", p.push(v.clone())));
-    }
+    w.extend(p.eq("al.request_id", &f.request_id));
+    w.extend(p.eq("al.resource_id", &f.resource_id));
     if let Some(v) = &f.resource_target {
         w.push(format!(
             "al.resource_target = {} COLLATE NOCASE",
@@ -96,9 +92,7 @@ fn where_terms(
     if let Some(v) = &f.username {
         w.push(super::user_named_sql("al.user_id", v, p));
     }
-    if let Some(v) = &f.user_id {
-        w.push(format!("al.user_id = {}", p.push(v.clone())));
-    }
+    w.extend(p.eq("al.user_id", &f.user_id));
     if let Some(v) = &f.email {
         w.push(super::user_email_sql("al.user_id", v, false, p));
     }
@@ -108,18 +102,10 @@ fn where_terms(
     if let Some(v) = f.date_to_before {
         w.push(format!("al.time < {}", p.push(v)));
     }
-    if let Some(v) = &f.organization_id {
-        w.push(format!("al.organization_id = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.resource_type {
-        w.push(format!("al.resource_type = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.action {
-        w.push(format!("al.action = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.build_reason {
-        w.push(format!("al.build_reason = {}", p.push(v.clone())));
-    }
+    w.extend(p.eq("al.organization_id", &f.organization_id));
+    w.extend(p.eq("al.resource_type", &f.resource_type));
+    w.extend(p.eq("al.action", &f.action));
+    w.extend(p.eq("al.build_reason", &f.build_reason));
     if let Some(c) = after {
         let t = p.push(c.time);
         let seq = p.push(c.seq);

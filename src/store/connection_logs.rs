@@ -62,27 +62,19 @@ pub(crate) fn where_terms(
         AuditScope::None => return None,
         AuditScope::Orgs(orgs) => w.push(format!("c.organization_id IN {}", p.push_list(orgs))),
     }
-    if let Some(v) = &f.organization_id {
-        w.push(format!("c.organization_id = {}", p.push(v.clone())));
-    }
+    w.extend(p.eq("c.organization_id", &f.organization_id));
     if let Some(v) = &f.workspace_owner {
         w.push(super::user_named_sql("c.workspace_owner_id", v, p));
     }
-    if let Some(v) = &f.workspace_owner_id {
-        w.push(format!("c.workspace_owner_id = {}", p.push(v.clone())));
-    }
+    w.extend(p.eq("c.workspace_owner_id", &f.workspace_owner_id));
     if let Some(v) = &f.workspace_owner_email {
         w.push(super::user_email_sql("c.workspace_owner_id", v, true, p));
     }
-    if let Some(v) = &f.kind {
-        w.push(format!("c.type = {}", p.push(v.clone())));
-    }
+    w.extend(p.eq("c.type", &f.kind));
     if let Some(v) = &f.username {
         w.push(super::user_named_sql("c.user_id", v, p));
     }
-    if let Some(v) = &f.user_id {
-        w.push(format!("c.user_id = {}", p.push(v.clone())));
-    }
+    w.extend(p.eq("c.user_id", &f.user_id));
     if let Some(v) = &f.user_email {
         w.push(super::user_email_sql("c.user_id", v, false, p));
     }
@@ -94,12 +86,8 @@ pub(crate) fn where_terms(
             w.push(format!("c.connect_time <= {}", p.push(t)));
         }
     }
-    if let Some(v) = &f.workspace_id {
-        w.push(format!("c.workspace_id = {}", p.push(v.clone())));
-    }
-    if let Some(v) = &f.connection_id {
-        w.push(format!("c.connection_id = {}", p.push(v.clone())));
-    }
+    w.extend(p.eq("c.workspace_id", &f.workspace_id));
+    w.extend(p.eq("c.connection_id", &f.connection_id));
     if let Some(v) = &f.status {
         w.push(format!("c.state = '{}'", state_of(v)));
     }

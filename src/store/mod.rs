@@ -91,6 +91,12 @@ impl Params {
         format!("?{}", self.0.len())
     }
 
+    /// `col = ?N` for a filter value that is set (a filter's equality term).
+    pub fn eq<V: Into<Value> + Clone>(&mut self, col: &str, v: &Option<V>) -> Option<String> {
+        v.as_ref()
+            .map(|v| format!("{col} = {}", self.push(v.clone())))
+    }
+
     /// Placeholders for a list: `(?3, ?4, ?5)`; `(NULL)` for an empty list (matches nothing).
     pub fn push_list(&mut self, items: &[String]) -> String {
         if items.is_empty() {

@@ -69,13 +69,9 @@ fn resolve_cursor(
     after_id: Option<&str>,
     scope: &AuditScope,
 ) -> ApiResult<Option<Cursor>> {
-    let Some(id) = after_id else {
-        return Ok(None);
-    };
-    match audit_logs::cursor(conn, id, scope)? {
-        Some(c) => Ok(Some(c)),
-        None => Err(pagination::unknown_after_id("audit log", id)),
-    }
+    pagination::resolve_after(after_id, "audit log", |id| {
+        audit_logs::cursor(conn, id, scope)
+    })
 }
 
 async fn list(
