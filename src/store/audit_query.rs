@@ -114,14 +114,6 @@ fn where_terms(
     Some(w)
 }
 
-fn where_sql(terms: &[String]) -> String {
-    if terms.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", terms.join(" AND "))
-    }
-}
-
 /// The inner query: the `seq`s of the page, in order. Exposed for plan tests.
 pub fn page_ids_sql(
     f: &AuditFilter,
@@ -147,7 +139,7 @@ pub fn page_ids_sql_via(
         "SELECT al.seq FROM audit_logs al INDEXED BY {}{} \
          ORDER BY al.time DESC, al.seq DESC LIMIT {lim} OFFSET {off}",
         index,
-        where_sql(&terms)
+        super::where_clause(&terms)
     );
     Some((sql, p))
 }
@@ -166,7 +158,10 @@ pub fn count_sql_via(
 ) -> Option<(String, Params)> {
     let mut p = Params::default();
     let terms = where_terms(f, scope, None, &mut p)?;
-    let from = format!("audit_logs al INDEXED BY {index}{}", where_sql(&terms));
+    let from = format!(
+        "audit_logs al INDEXED BY {index}{}",
+        super::where_clause(&terms)
+    );
     let sql = if cap > 0 {
         let lim = p.push(cap + 1);
         format!("SELECT count(*) FROM (SELECT 1 FROM {from} LIMIT {lim})")

@@ -4,7 +4,7 @@
 //! organization_id, type, state)` index. A count over a million rows stays well under a
 //! millisecond instead of stepping through every matching index entry.
 
-use super::connection_logs::where_terms;
+use super::connection_log_filter::where_terms;
 use super::Params;
 use crate::model::query::ConnectionLogFilter;
 use crate::rbac::AuditScope;

@@ -14,6 +14,7 @@ pub mod audit_query;
 pub mod audit_seq;
 pub mod bulk;
 pub mod connection_log_counts;
+pub mod connection_log_filter;
 pub mod connection_log_writes;
 pub mod connection_logs;
 pub mod interception_usages;
@@ -62,6 +63,15 @@ pub fn user_email_sql(col: &str, email: &str, live_only: bool, p: &mut Params) -
         "{col} IN (SELECT id FROM users WHERE lower(email) = {}{live})",
         p.push(email.to_string())
     )
+}
+
+/// ` WHERE a AND b …`, or nothing for no terms.
+pub fn where_clause(terms: &[String]) -> String {
+    if terms.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", terms.join(" AND "))
+    }
 }
 
 pub fn contains_sql(col: &str, term: &str, escape: bool, p: &mut Params) -> String {
