@@ -17,18 +17,20 @@ pub fn parse(
     let invalid = |v: Vec<Validation>| ApiError::bad_request(MESSAGE).validations(v);
     let t = terms(q, "search").map_err(|v| invalid(vec![v]))?;
     let mut p = QueryParams::new(t);
-    let mut f = ConnectionLogFilter::default();
-    f.organization_id = p.organization("organization", org_id_by_name);
-    f.workspace_owner = p.string("workspace_owner");
-    f.workspace_owner_email = p.string("workspace_owner_email");
-    f.kind = p.one_of("type", ConnectionType::NAMES);
-    f.username = p.string("username");
-    f.user_email = p.string("user_email");
-    f.connected_after = p.time3339nano("connected_after");
-    f.connected_before = p.time3339nano("connected_before");
-    f.workspace_id = p.uuid("workspace_id");
-    f.connection_id = p.uuid("connection_id");
-    f.status = p.one_of("status", CONNECTION_LOG_STATUSES);
+    let mut f = ConnectionLogFilter {
+        organization_id: p.organization("organization", org_id_by_name),
+        workspace_owner: p.string("workspace_owner"),
+        workspace_owner_email: p.string("workspace_owner_email"),
+        kind: p.one_of("type", ConnectionType::NAMES),
+        username: p.string("username"),
+        user_email: p.string("user_email"),
+        connected_after: p.time3339nano("connected_after"),
+        connected_before: p.time3339nano("connected_before"),
+        workspace_id: p.uuid("workspace_id"),
+        connection_id: p.uuid("connection_id"),
+        status: p.one_of("status", CONNECTION_LOG_STATUSES),
+        ..ConnectionLogFilter::default()
+    };
     let errors = p.finish();
     if !errors.is_empty() {
         return Err(invalid(errors));

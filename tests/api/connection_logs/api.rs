@@ -386,6 +386,15 @@ fn count_is_exact_or_capped() {
     assert_eq!(page["count"], 110);
 }
 
+/// A user to seed: name, site roles, organizations with their roles, and the (count, rows)
+/// they read.
+type RoleCase<'a> = (
+    &'a str,
+    &'a [&'a str],
+    Vec<(&'a str, &'a [&'a str])>,
+    (i64, usize),
+);
+
 /// Who may read: owner and auditor every row; organization admins and auditors their
 /// organization's rows; members, user admins and template admins an empty page; nobody
 /// signed out. Only the owner records events.
@@ -427,7 +436,7 @@ fn readers_by_role() {
         (p["count"].as_i64().expect("count"), ids(&p).len())
     };
     assert_eq!(count(&w.owner), (3, 3));
-    let roles: Vec<(&str, &[&str], Vec<(&str, &[&str])>, (i64, usize))> = vec![
+    let roles: Vec<RoleCase> = vec![
         ("aud", &["auditor"], vec![(&org, &[])], (3, 3)),
         ("mem", &[], vec![(&org, &[])], (0, 0)),
         ("uadm", &["user-admin"], vec![(&org, &[])], (0, 0)),
