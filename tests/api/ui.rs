@@ -154,7 +154,8 @@ fn ids_of(v: &serde_json::Value, list: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
-fn url_has(b: &Browser, needle: &str) -> bool {
+/// Whether the URL contains `needle`, also after decoding `%3A` and `+` (query strings).
+pub fn url_has(b: &Browser, needle: &str) -> bool {
     let url = b.current_url();
     url.contains(needle) || url.replace("%3A", ":").replace('+', " ").contains(needle)
 }
