@@ -379,7 +379,7 @@ fn ui_audit_filters_diff_and_admin_actions() {
 }
 
 /// Elements sticking out of the page to the right (empty when the page fits its width).
-const NARROW_OVERFLOW: &str = "const w = document.documentElement.clientWidth; \
+pub const NARROW_OVERFLOW: &str = "const w = document.documentElement.clientWidth; \
     if (document.documentElement.scrollWidth <= w) return []; \
     return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1 \
       && !(e.closest('.table-wrap') && e.closest('.table-wrap') !== e)) \

@@ -1,10 +1,11 @@
 //! The connection log page (/connectionlog) in headless Chromium (see webdriver.rs): rows as
 //! the API returns them with their type, workspace, user, status and IP; the Type and Status
 //! menus and the typed q edit the URL's `?q=`; paging; details on a click; q errors under the
-//! filter; the export links carry q; the nav entry only for owners and auditors.
+//! filter; the export links carry q; a narrow screen; the nav entry only for owners and
+//! auditors.
 
 use super::*;
-use crate::ui::url_has;
+use crate::ui::{url_has, NARROW_OVERFLOW};
 use crate::webdriver::Browser;
 
 const ROWS: &str =
@@ -263,6 +264,13 @@ fn ui_connection_log_rows_filters_paging_details_export() {
     assert!(b
         .find("#connection-log-organization option[value='coder']")
         .is_some());
+
+    // Narrow screen: the page fits its width (the table scrolls in its box).
+    b.set_window_size(400, 900);
+    b.goto(&format!("{}/connectionlog", w.s.url));
+    b.wait_until("page 1 rows", |b| b.strings(ROWS) == first);
+    assert_eq!(b.js(NARROW_OVERFLOW, json!([])), json!([]));
+    b.snapshot("narrow");
 }
 
 #[test]
