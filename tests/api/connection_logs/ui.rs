@@ -1,8 +1,8 @@
 //! The connection log page (/connectionlog) in headless Chromium (see webdriver.rs): rows as
-//! the API returns them with their type, workspace, user, status and IP; the Type and Status
-//! menus and the typed q edit the URL's `?q=`; paging; details on a click; q errors under the
-//! filter; the export links carry q; a narrow screen; the nav entry only for owners and
-//! auditors.
+//! the API returns them with their type, workspace, user, status and IP; the Type, Status and
+//! Workspace owner menus and the typed q edit the URL's `?q=` (Coder's `?filter=` is moved
+//! there); paging; details on a click; q errors under the filter; the export links carry q;
+//! a narrow screen; the nav entry only for owners and auditors.
 
 use super::*;
 use crate::ui::{url_has, NARROW_OVERFLOW};
@@ -235,6 +235,19 @@ fn ui_connection_log_rows_filters_paging_details_export() {
         assert!(body.contains(&tunnel) && body.contains(&vscode), "{body}");
     }
 
+    // The Workspace owner menu (filled from /users) follows the typed q and replaces it.
+    assert_eq!(menu_value(&b, "connection-log-owner"), json!("bob"));
+    b.click(&b.wait("#connection-log-owner"));
+    b.click(&b.wait("#connection-log-owner option[value='alice']"));
+    b.wait_until("the owner in the URL", |b| {
+        url_has(b, "q=workspace_owner:alice")
+    });
+    let alices = api_ids(&w, "q=workspace_owner:alice");
+    assert_eq!(alices.len(), 28);
+    b.wait_until("alice's rows", |b| {
+        b.strings(ROWS) == alices[..25] && loaded(b)
+    });
+
     // A bad q: the server's message and validation under the filter, no table.
     let input = b.wait("#connection-log-filter");
     b.fill(&input, "type:foo");
@@ -254,8 +267,11 @@ fn ui_connection_log_rows_filters_paging_details_export() {
     assert!(b.find("#connection-log-table").is_none());
     b.snapshot("error");
 
-    // A deep link sets the menus and the rows.
-    b.goto(&format!("{}/connectionlog?q=type:tunnel", w.s.url));
+    // A deep link sets the menus and the rows; Coder's ?filter= becomes ?q=.
+    b.goto(&format!("{}/connectionlog?filter=type:tunnel", w.s.url));
+    b.wait_until("the filter moved to q", |b| {
+        url_has(b, "/connectionlog?q=type:tunnel") && !url_has(b, "filter=")
+    });
     b.wait_until("the tunnel row", |b| {
         b.strings(ROWS) == vec![tunnel.clone()]
     });

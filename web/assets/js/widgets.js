@@ -1,6 +1,7 @@
 // Shared pieces: headers, states (loading/empty/error), avatars, the AI add-on cell and
 // header, filter menus, day-grouped and expandable table rows, pagination and dialogs.
 
+import { get, qs } from './api.js';
 import { h, icon, ICONS } from './dom.js';
 import { number, enumLabel, parseTime, dayLabel } from './format.js';
 
@@ -140,6 +141,27 @@ export function filterSelect(id, label, placeholder, options, current, onChange)
 // The organizations of the session as menu options (name, shown by display name).
 export function orgOptions(orgs) {
   return orgs.map((o) => ({ value: o.name, label: o.display_name || o.name }));
+}
+
+// A filter menu of users for `key` (username:, workspace_owner:): the first 100 users by
+// username; other names can be typed in the text box as key:NAME.
+export function userFilterSelect(ctx, id, label, placeholder, current, key, onChange) {
+  const box = filterSelect(id, label, placeholder, [], current, onChange);
+  fillUserMenu(ctx, box.querySelector('select'), current, key);
+  return box;
+}
+
+async function fillUserMenu(ctx, el, current, key) {
+  try {
+    const data = await get(`/users${qs({ limit: 100 })}`);
+    if (!ctx.alive()) return;
+    for (const u of (data && data.users) || []) {
+      if (u.username === current) continue;
+      el.append(h('option', { value: u.username, text: u.name ? `${u.username} (${u.name})` : u.username }));
+    }
+  } catch {
+    el.title = `Users could not be listed; type ${key}:NAME in the search box.`;
+  }
 }
 
 // ---- table rows ----

@@ -4,7 +4,7 @@
 import { get, qs } from '../api.js';
 import { h, icon, ICONS, replace } from '../dom.js';
 import { urlState, stateUrl, getKey, setKey } from '../query.js';
-import { pageHeader, loading, errorBox, pagination, tableWrap, filterForm, filterSelect, orgOptions } from '../widgets.js';
+import { pageHeader, loading, errorBox, pagination, tableWrap, filterForm, filterSelect, orgOptions, userFilterSelect } from '../widgets.js';
 import { auditRows } from './audit_row.js';
 
 const ACTIONS = ['create', 'write', 'delete', 'start', 'stop', 'login', 'logout', 'register',
@@ -65,30 +65,13 @@ function filterBar(ctx, filter, go) {
     placeholder: 'Search… e.g. action:create resource_type:user username:me', 'aria-label': 'Filter audit logs',
     autocomplete: 'off', spellcheck: 'false' });
   const apply = (key) => (value) => go(setKey(text.value, key, value));
-  const userMenu = filterSelect('audit-user', 'User', 'All users', [], getKey(filter, 'username'), apply('username'));
   const form = filterForm('Audit log filter', text, [], filter, go);
   form.append(h('div', { class: 'filter-menus' },
     filterSelect('audit-action', 'Action', 'All actions', ACTIONS, getKey(filter, 'action'), apply('action')),
     filterSelect('audit-resource-type', 'Resource type', 'All resource types', RESOURCE_TYPES, getKey(filter, 'resource_type'), apply('resource_type')),
-    userMenu,
+    userFilterSelect(ctx, 'audit-user', 'User', 'All users', getKey(filter, 'username'), 'username', apply('username')),
     filterSelect('audit-organization', 'Organization', 'All organizations', orgOptions(ctx.session.orgs), getKey(filter, 'organization'), apply('organization')),
     dateInput('audit-date-from', 'From', getKey(filter, 'date_from'), apply('date_from')),
     dateInput('audit-date-to', 'To', getKey(filter, 'date_to'), apply('date_to'))));
-  fillUsers(ctx, userMenu.querySelector('select'), getKey(filter, 'username'));
   return form;
-}
-
-// The user menu lists the first 100 users (by username); other names can be typed in the
-// text box as username:NAME.
-async function fillUsers(ctx, el, current) {
-  try {
-    const data = await get(`/users${qs({ limit: 100 })}`);
-    if (!ctx.alive()) return;
-    for (const u of (data && data.users) || []) {
-      if (u.username === current) continue;
-      el.append(h('option', { value: u.username, text: u.name ? `${u.username} (${u.name})` : u.username }));
-    }
-  } catch {
-    el.title = 'Users could not be listed; type username:NAME in the search box.';
-  }
 }

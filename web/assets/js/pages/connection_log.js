@@ -1,12 +1,12 @@
-// Connection log (/connectionlog, Coder's ConnectionLogPage): a q filter with Type, Status
-// and Organization menus, 25 rows a page grouped by day with expandable details, and CSV /
-// NDJSON export of the current q. URL state: ?q=, &page=, &size=. The server's validation
-// errors for q are shown under the filter.
+// Connection log (/connectionlog, Coder's ConnectionLogPage): a q filter with Type, Status,
+// Workspace owner and Organization menus, 25 rows a page grouped by day with expandable
+// details, and CSV / NDJSON export of the current q. URL state: ?q= (Coder's ?filter= is
+// taken too), &page=, &size=. The server's validation errors for q are shown under the filter.
 
 import { get, qs, ApiError } from '../api.js';
 import { h, icon, ICONS, replace } from '../dom.js';
 import { urlState, stateUrl, getKey, setKey } from '../query.js';
-import { pageHeader, loading, errorBox, pagination, tableWrap, emptyRow, filterForm, filterSelect, orgOptions } from '../widgets.js';
+import { pageHeader, loading, errorBox, pagination, tableWrap, emptyRow, filterForm, filterSelect, orgOptions, userFilterSelect } from '../widgets.js';
 import { connectionRows, COLS, TYPE_LABELS } from './connection_log_row.js';
 
 // The URL parameter of the filter (Coder's own clients send the same text as `q`).
@@ -15,6 +15,14 @@ const KEY = 'q';
 const STATUSES = [{ value: 'ongoing', label: 'Ongoing' }, { value: 'completed', label: 'Completed' }];
 
 export async function connectionLogPage(ctx) {
+  // Coder's links carry the filter as ?filter=.
+  const params = new URLSearchParams(location.search);
+  if (params.has('filter') && !params.has(KEY)) {
+    params.set(KEY, params.get('filter'));
+    params.delete('filter');
+    ctx.redirect(`${location.pathname}?${params}`);
+    return;
+  }
   const { filter, page, size } = urlState(KEY);
   const go = (q) => ctx.navigate(stateUrl({ filter: q.trim(), page: 1 }, KEY));
   const results = h('div', { class: 'results' }, loading('Loading connection logs…'));
@@ -73,6 +81,8 @@ function connectionFilter(ctx, filter, go) {
   form.append(errors, h('div', { class: 'filter-menus' },
     filterSelect('connection-log-type', 'Type', 'All types', types, getKey(filter, 'type'), apply('type')),
     filterSelect('connection-log-status', 'Status', 'All statuses', STATUSES, getKey(filter, 'status'), apply('status')),
+    userFilterSelect(ctx, 'connection-log-owner', 'Workspace owner', 'All owners', getKey(filter, 'workspace_owner'),
+      'workspace_owner', apply('workspace_owner')),
     filterSelect('connection-log-organization', 'Organization', 'All organizations', orgOptions(ctx.session.orgs),
       getKey(filter, 'organization'), apply('organization'))));
   return { form, text, errors };
