@@ -18,6 +18,7 @@ const SHELL_PATHS: &[&str] = &[
     "/login",
     "/setup",
     "/audit",
+    "/connectionlog",
     "/users",
     "/organizations/{organization}/members",
     "/deployment/licenses",

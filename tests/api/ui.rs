@@ -146,7 +146,8 @@ fn ui_setup_sign_in_and_sign_out() {
     b.wait_text(".nav-username", "admin");
 }
 
-fn url_has(b: &Browser, needle: &str) -> bool {
+/// Whether the URL contains `needle`, also after decoding `%3A` and `+` (query strings).
+pub fn url_has(b: &Browser, needle: &str) -> bool {
     let url = b.current_url();
     url.contains(needle) || url.replace("%3A", ":").replace('+', " ").contains(needle)
 }
@@ -370,7 +371,7 @@ fn ui_audit_filters_diff_and_admin_actions() {
 }
 
 /// Elements sticking out of the page to the right (empty when the page fits its width).
-const NARROW_OVERFLOW: &str = "const w = document.documentElement.clientWidth; \
+pub const NARROW_OVERFLOW: &str = "const w = document.documentElement.clientWidth; \
     if (document.documentElement.scrollWidth <= w) return []; \
     return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1 \
       && !(e.closest('.table-wrap') && e.closest('.table-wrap') !== e)) \

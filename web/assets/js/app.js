@@ -11,11 +11,13 @@ import { membersPage } from './pages/members.js';
 import { licensesPage } from './pages/licenses.js';
 import { aiSessionsPage } from './pages/ai_sessions.js';
 import { aiSessionPage } from './pages/ai_session.js';
+import { connectionLogPage } from './pages/connection_log.js';
 
 const ROUTES = [
   { re: /^\/login$/, page: loginPage, public: true, title: 'Sign in' },
   { re: /^\/setup$/, page: setupPage, public: true, title: 'Set up' },
   { re: /^\/audit$/, page: auditPage, title: 'Audit', nav: 'audit' },
+  { re: /^\/connectionlog$/, page: connectionLogPage, title: 'Connection log', nav: 'connection-log' },
   { re: /^\/users$/, page: usersPage, title: 'Users', nav: 'users' },
   { re: /^\/organizations\/([^/]+)\/members$/, page: membersPage, title: 'Members', nav: 'members' },
   { re: /^\/deployment\/licenses$/, page: licensesPage, title: 'Licenses', nav: 'licenses' },
@@ -135,6 +137,7 @@ function drawChrome(route) {
     h('a', { href: '/', class: 'brand', 'aria-label': 'coderlite home' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true', text: '</>' }), 'coderlite'),
     h('nav', { class: 'nav', 'aria-label': 'Main' },
       link('audit', '/audit', 'Audit'),
+      hasSiteRole('owner', 'auditor') ? link('connection-log', '/connectionlog', 'Connection log') : null,
       link('users', '/users', 'Users'),
       link('members', `/organizations/${encodeURIComponent(defaultOrgName())}/members`, 'Members'),
       link('licenses', '/deployment/licenses', 'Seats'),

@@ -1,4 +1,4 @@
-// Formatting helpers: dates, relative times, user agents, enum labels.
+// Formatting helpers: dates, relative times, durations, user agents, enum labels.
 
 export function parseTime(s) {
   if (!s) return null;
@@ -31,6 +31,20 @@ export function relative(d, now = new Date()) {
     if (n >= 1) return `${n} ${name}${n === 1 ? '' : 's'} ago`;
   }
   return 'just now';
+}
+
+// A length of time in its two largest units: "1h 5m", "3d 2h", "45s".
+export function duration(ms) {
+  let s = Math.max(0, Math.floor(ms / 1000));
+  const parts = [];
+  for (const [unit, secs] of [['d', 86400], ['h', 3600], ['m', 60]]) {
+    if (s >= secs) {
+      parts.push(`${Math.floor(s / secs)}${unit}`);
+      s %= secs;
+    }
+  }
+  if (s || !parts.length) parts.push(`${s}s`);
+  return parts.slice(0, 2).join(' ');
 }
 
 export function capitalize(s) {

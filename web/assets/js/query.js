@@ -1,25 +1,26 @@
-// URL state (?filter=...&page=N&size=S) and editing of `q` search strings (key:value terms).
+// URL state (?filter=...&page=N&size=S; a page may name its filter parameter otherwise, as
+// the connection log's ?q=) and editing of `q` search strings (key:value terms).
 
 // Rows a page, as Coder's tables show them; `?size=` picks another of PAGE_SIZES.
 export const PAGE_SIZE = 25;
 export const PAGE_SIZES = [10, 25, 50, 100];
 
-export function urlState() {
+export function urlState(key = 'filter') {
   const p = new URLSearchParams(location.search);
   const page = parseInt(p.get('page') || '1', 10);
   const size = parseInt(p.get('size') || '', 10);
   return {
-    filter: p.get('filter') || '',
+    filter: p.get(key) || '',
     page: Number.isFinite(page) && page > 0 ? page : 1,
     size: PAGE_SIZES.includes(size) ? size : PAGE_SIZE,
   };
 }
 
 // The URL for the current path with a new filter/page (page 1 is left out).
-export function stateUrl({ filter, page }) {
+export function stateUrl({ filter, page }, key = 'filter') {
   const p = new URLSearchParams(location.search);
-  if (filter) p.set('filter', filter);
-  else p.delete('filter');
+  if (filter) p.set(key, filter);
+  else p.delete(key);
   if (page && page > 1) p.set('page', String(page));
   else p.delete('page');
   const s = p.toString();

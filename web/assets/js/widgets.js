@@ -1,8 +1,9 @@
 // Shared pieces: headers, states (loading/empty/error), avatars, the AI add-on cell and
-// header, pagination and dialogs.
+// header, filter menus, day-grouped and expandable table rows, pagination and dialogs.
 
+import { get, qs } from './api.js';
 import { h, icon, ICONS } from './dom.js';
-import { number } from './format.js';
+import { number, enumLabel, parseTime, dayLabel } from './format.js';
 
 export function pageHeader(title, subtitle, ...actions) {
   return h('div', { class: 'page-header' },
@@ -108,10 +109,8 @@ export function aiSeatCell(has) {
     : h('span', { class: 'ai-seat ai-seat-no', role: 'img', 'aria-label': 'Not consuming AI seat', title: 'Not consuming AI seat' }, icon(ICONS.dash)));
 }
 
-// ---- pagination ----
+// ---- filters ----
 
-// "Showing X to Y of Z unit" and numbered page links. With a capped count (count > cap)
-// the total reads "2,000+" and the user may page on while pages come back full.
 // A page's search form: the text input, the page's own controls, Search, and Clear while a
 // filter is set; submitting calls go(text).
 export function filterForm(label, text, controls, filter, go) {
@@ -126,6 +125,90 @@ export function filterForm(label, text, controls, filter, go) {
   return form;
 }
 
+// A labelled menu of a filter: a placeholder option for "any", then `options` (strings are
+// labelled by enumLabel), keeping a current value that is not among them; a change calls
+// onChange(value).
+export function filterSelect(id, label, placeholder, options, current, onChange) {
+  const values = options.map((o) => (typeof o === 'string' ? { value: o, label: enumLabel(o) } : o));
+  if (current && !values.some((o) => o.value === current)) values.push({ value: current, label: current });
+  const el = h('select', { id, class: 'select', 'aria-label': label },
+    h('option', { value: '', text: placeholder }),
+    values.map((o) => h('option', { value: o.value, selected: o.value === current, text: o.label })));
+  el.addEventListener('change', () => onChange(el.value));
+  return h('div', { class: 'filter-menu' }, h('label', { class: 'filter-label', for: id, text: label }), el);
+}
+
+// The organizations of the session as menu options (name, shown by display name).
+export function orgOptions(orgs) {
+  return orgs.map((o) => ({ value: o.name, label: o.display_name || o.name }));
+}
+
+// A filter menu of users for `key` (username:, workspace_owner:): the first 100 users by
+// username; other names can be typed in the text box as key:NAME.
+export function userFilterSelect(ctx, id, label, placeholder, current, key, onChange) {
+  const box = filterSelect(id, label, placeholder, [], current, onChange);
+  fillUserMenu(ctx, box.querySelector('select'), current, key);
+  return box;
+}
+
+async function fillUserMenu(ctx, el, current, key) {
+  try {
+    const data = await get(`/users${qs({ limit: 100 })}`);
+    if (!ctx.alive()) return;
+    for (const u of (data && data.users) || []) {
+      if (u.username === current) continue;
+      el.append(h('option', { value: u.username, text: u.name ? `${u.username} (${u.name})` : u.username }));
+    }
+  } catch {
+    el.title = `Users could not be listed; type ${key}:NAME in the search box.`;
+  }
+}
+
+// ---- table rows ----
+
+// Rows with a header row before each calendar day (Coder's Timeline): timeOf(item) is the
+// item's time string, rowsOf(item, date) its rows.
+export function dayRows(items, timeOf, colspan, rowsOf) {
+  const out = [];
+  let day = null;
+  for (const item of items) {
+    const t = parseTime(timeOf(item));
+    const d = t ? t.toDateString() : '';
+    if (d !== day) {
+      day = d;
+      out.push(h('tr', { class: 'day-row' }, h('th', { colspan, scope: 'colgroup', text: t ? dayLabel(t) : 'Unknown date' })));
+    }
+    out.push(...rowsOf(item, t));
+  }
+  return out;
+}
+
+// Makes `row` open and close `detail` (the hidden row after it) on a click on the row or on
+// the returned toggle button (labelled `show` / `hide`).
+export function expandable(row, detail, show, hide) {
+  const toggle = h('button', { type: 'button', class: 'btn-icon expand', 'aria-expanded': 'false', 'aria-label': show }, icon(ICONS.chevron));
+  const flip = () => {
+    const open = detail.hidden;
+    detail.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+    toggle.setAttribute('aria-label', open ? hide : show);
+    row.classList.toggle('open', open);
+  };
+  toggle.addEventListener('click', (e) => {
+    e.stopPropagation();
+    flip();
+  });
+  row.addEventListener('click', (e) => {
+    if (!e.target.closest('a, button')) flip();
+  });
+  row.classList.add('expandable');
+  return toggle;
+}
+
+// ---- pagination ----
+
+// "Showing X to Y of Z unit" and numbered page links. With a capped count (count > cap)
+// the total reads "2,000+" and the user may page on while pages come back full.
 export function pagination({ page, pageSize, count, countCap = 0, shown, unit, hrefFor }) {
   const capped = countCap > 0 && count > countCap;
   const first = shown ? (page - 1) * pageSize + 1 : 0;

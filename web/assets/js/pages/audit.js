@@ -3,9 +3,8 @@
 
 import { get, qs } from '../api.js';
 import { h, icon, ICONS, replace } from '../dom.js';
-import { enumLabel } from '../format.js';
 import { urlState, stateUrl, getKey, setKey } from '../query.js';
-import { pageHeader, loading, errorBox, pagination, tableWrap } from '../widgets.js';
+import { pageHeader, loading, errorBox, pagination, tableWrap, filterForm, filterSelect, orgOptions, userFilterSelect } from '../widgets.js';
 import { auditRows } from './audit_row.js';
 
 const ACTIONS = ['create', 'write', 'delete', 'start', 'stop', 'login', 'logout', 'register',
@@ -55,16 +54,6 @@ export async function auditPage(ctx) {
     tableWrap(table));
 }
 
-function select(id, label, placeholder, options, current, onChange) {
-  const values = options.map((o) => (typeof o === 'string' ? { value: o, label: enumLabel(o) } : o));
-  if (current && !values.some((o) => o.value === current)) values.push({ value: current, label: current });
-  const el = h('select', { id, class: 'select', 'aria-label': label },
-    h('option', { value: '', text: placeholder }),
-    values.map((o) => h('option', { value: o.value, selected: o.value === current, text: o.label })));
-  el.addEventListener('change', () => onChange(el.value));
-  return h('div', { class: 'filter-menu' }, h('label', { class: 'filter-label', for: id, text: label }), el);
-}
-
 function dateInput(id, label, current, onChange) {
   const el = h('input', { type: 'date', id, class: 'input', value: /^\d{4}-\d{2}-\d{2}$/.test(current) ? current : '' });
   el.addEventListener('change', () => onChange(el.value));
@@ -76,38 +65,13 @@ function filterBar(ctx, filter, go) {
     placeholder: 'Search… e.g. action:create resource_type:user username:me', 'aria-label': 'Filter audit logs',
     autocomplete: 'off', spellcheck: 'false' });
   const apply = (key) => (value) => go(setKey(text.value, key, value));
-  const userMenu = select('audit-user', 'User', 'All users', [], getKey(filter, 'username'), apply('username'));
-  const orgs = ctx.session.orgs.map((o) => ({ value: o.name, label: o.display_name || o.name }));
-  const form = h('form', { class: 'filter', role: 'search', 'aria-label': 'Audit log filter' },
-    h('div', { class: 'filter-row' }, text,
-      h('button', { type: 'submit', class: 'btn btn-primary', text: 'Search' }),
-      filter ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => go(''), text: 'Clear' }) : null),
-    h('div', { class: 'filter-menus' },
-      select('audit-action', 'Action', 'All actions', ACTIONS, getKey(filter, 'action'), apply('action')),
-      select('audit-resource-type', 'Resource type', 'All resource types', RESOURCE_TYPES, getKey(filter, 'resource_type'), apply('resource_type')),
-      userMenu,
-      select('audit-organization', 'Organization', 'All organizations', orgs, getKey(filter, 'organization'), apply('organization')),
-      dateInput('audit-date-from', 'From', getKey(filter, 'date_from'), apply('date_from')),
-      dateInput('audit-date-to', 'To', getKey(filter, 'date_to'), apply('date_to'))));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    go(text.value);
-  });
-  fillUsers(ctx, userMenu.querySelector('select'), getKey(filter, 'username'));
+  const form = filterForm('Audit log filter', text, [], filter, go);
+  form.append(h('div', { class: 'filter-menus' },
+    filterSelect('audit-action', 'Action', 'All actions', ACTIONS, getKey(filter, 'action'), apply('action')),
+    filterSelect('audit-resource-type', 'Resource type', 'All resource types', RESOURCE_TYPES, getKey(filter, 'resource_type'), apply('resource_type')),
+    userFilterSelect(ctx, 'audit-user', 'User', 'All users', getKey(filter, 'username'), 'username', apply('username')),
+    filterSelect('audit-organization', 'Organization', 'All organizations', orgOptions(ctx.session.orgs), getKey(filter, 'organization'), apply('organization')),
+    dateInput('audit-date-from', 'From', getKey(filter, 'date_from'), apply('date_from')),
+    dateInput('audit-date-to', 'To', getKey(filter, 'date_to'), apply('date_to'))));
   return form;
-}
-
-// The user menu lists the first 100 users (by username); other names can be typed in the
-// text box as username:NAME.
-async function fillUsers(ctx, el, current) {
-  try {
-    const data = await get(`/users${qs({ limit: 100 })}`);
-    if (!ctx.alive()) return;
-    for (const u of (data && data.users) || []) {
-      if (u.username === current) continue;
-      el.append(h('option', { value: u.username, text: u.name ? `${u.username} (${u.name})` : u.username }));
-    }
-  } catch {
-    el.title = 'Users could not be listed; type username:NAME in the search box.';
-  }
 }

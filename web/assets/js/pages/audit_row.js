@@ -1,26 +1,15 @@
 // One audit-log row: avatar, description with linked target, meta (IP, OS, browser), time,
 // status pill, and an expandable old/new diff with secret fields masked.
 
-import { h, icon, ICONS } from '../dom.js';
-import { parseTime, dayLabel, timeLabel, parseUserAgent } from '../format.js';
-import { avatar, statusPill } from '../widgets.js';
+import { h } from '../dom.js';
+import { timeLabel, parseUserAgent } from '../format.js';
+import { avatar, statusPill, dayRows, expandable } from '../widgets.js';
 
 const COLS = 5;
 
 // Rows with a header row before each calendar day.
 export function auditRows(logs, opts) {
-  const out = [];
-  let day = null;
-  for (const log of logs) {
-    const t = parseTime(log.time);
-    const d = t ? t.toDateString() : '';
-    if (d !== day) {
-      day = d;
-      out.push(h('tr', { class: 'day-row' }, h('th', { colspan: COLS, scope: 'colgroup', text: t ? dayLabel(t) : 'Unknown date' })));
-    }
-    out.push(...auditRow(log, t, opts));
-  }
-  return out;
+  return dayRows(logs, (log) => log.time, COLS, (log, t) => auditRow(log, t, opts));
 }
 
 function auditRow(log, t, { multiOrg }) {
@@ -28,32 +17,16 @@ function auditRow(log, t, { multiOrg }) {
   const diffRow = diffKeys.length
     ? h('tr', { class: 'diff-row', hidden: true }, h('td', { colspan: COLS }, diffTable(log.diff, diffKeys)))
     : null;
-  const toggle = diffRow
-    ? h('button', { type: 'button', class: 'btn-icon expand', 'aria-expanded': 'false', 'aria-label': 'Show changes' }, icon(ICONS.chevron))
-    : null;
-  const row = h('tr', { class: `audit-row${diffRow ? ' expandable' : ''}`, dataset: { id: log.id } },
+  const expandCell = h('td', { class: 'col-expand' });
+  const row = h('tr', { class: 'audit-row', dataset: { id: log.id } },
     h('td', { class: 'col-avatar' }, avatar(log.user)),
     h('td', { class: 'col-event' }, description(log), meta(log, multiOrg)),
     h('td', { class: 'col-time' }, t ? h('time', { datetime: log.time, title: t.toString(), text: timeLabel(t) }) : ''),
     h('td', { class: 'col-status' }, statusPill(log.status_code)),
-    h('td', { class: 'col-expand' }, toggle));
-  if (diffRow) {
-    const flip = () => {
-      const open = diffRow.hidden;
-      diffRow.hidden = !open;
-      toggle.setAttribute('aria-expanded', String(open));
-      toggle.setAttribute('aria-label', open ? 'Hide changes' : 'Show changes');
-      row.classList.toggle('open', open);
-    };
-    toggle.addEventListener('click', (e) => {
-      e.stopPropagation();
-      flip();
-    });
-    row.addEventListener('click', (e) => {
-      if (!e.target.closest('a, button')) flip();
-    });
-  }
-  return diffRow ? [row, diffRow] : [row];
+    expandCell);
+  if (!diffRow) return [row];
+  expandCell.append(expandable(row, diffRow, 'Show changes', 'Hide changes'));
+  return [row, diffRow];
 }
 
 // The server's template with {user} and {target} filled in; the target links to
