@@ -290,16 +290,28 @@ fn ui_connection_log_rows_filters_paging_details_export() {
 }
 
 #[test]
-fn ui_connection_log_nav_for_owner_and_auditor_only() {
+fn ui_connection_log_nav_for_its_readers_only() {
     let w = World::new();
     thirty_events(&w);
     let org = default_org_id(&w.s);
     let (_, auditor) = seed_user(&w.s, "dora", &["auditor"], &[(org.as_str(), &[])]);
     let (_, member) = seed_user(&w.s, "carol", &[], &[(org.as_str(), &[])]);
-    let b = Browser::start("ui_connection_log_nav_for_owner_and_auditor_only");
+    let (_, org_admin) = seed_user(
+        &w.s,
+        "olga",
+        &[],
+        &[(org.as_str(), &["organization-admin"])],
+    );
+    let b = Browser::start("ui_connection_log_nav_for_its_readers_only");
     let first = api_ids(&w, "limit=25");
 
-    for (who, client) in [(OWNER_USERNAME, &w.owner), ("dora", &auditor)] {
+    // Coder's check (`connection_log` read in any organization): owner, auditor, and an
+    // organization admin (who reads the organization's rows; all of them are in it here).
+    for (who, client) in [
+        (OWNER_USERNAME, &w.owner),
+        ("dora", &auditor),
+        ("olga", &org_admin),
+    ] {
         b.sign_in_with_token(&w.s.url, client.token.as_deref().expect("token"));
         b.goto(&format!("{}/audit", w.s.url));
         b.wait_text(".nav-username", who);

@@ -28,7 +28,12 @@ const ROUTES = [
   { re: /^\/$/, page: homePage, title: 'coderlite' },
 ];
 
-const session = { me: null, entitlements: null, orgs: [], loaded: false };
+// What the navigation asks the server, as Coder's UI does (site/src/modules/permissions).
+const PERMISSION_CHECKS = {
+  viewAnyConnectionLog: { object: { resource_type: 'connection_log', any_org: true }, action: 'read' },
+};
+
+const session = { me: null, entitlements: null, orgs: [], permissions: {}, loaded: false };
 let renderSeq = 0;
 
 export function navigate(url, { replace: rep = false } = {}) {
@@ -46,13 +51,16 @@ export async function refreshSession() {
   }
   session.entitlements = null;
   session.orgs = [];
+  session.permissions = {};
   if (session.me) {
-    const [ent, orgs] = await Promise.all([
+    const [ent, orgs, perms] = await Promise.all([
       get('/entitlements').catch(() => null),
       get('/organizations').catch(() => []),
+      post('/authcheck', { checks: PERMISSION_CHECKS }).catch(() => ({})),
     ]);
     session.entitlements = ent;
     session.orgs = Array.isArray(orgs) ? orgs : [];
+    session.permissions = perms || {};
   }
   session.loaded = true;
 }
@@ -137,7 +145,7 @@ function drawChrome(route) {
     h('a', { href: '/', class: 'brand', 'aria-label': 'coderlite home' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true', text: '</>' }), 'coderlite'),
     h('nav', { class: 'nav', 'aria-label': 'Main' },
       link('audit', '/audit', 'Audit'),
-      hasSiteRole('owner', 'auditor') ? link('connection-log', '/connectionlog', 'Connection log') : null,
+      session.permissions.viewAnyConnectionLog ? link('connection-log', '/connectionlog', 'Connection log') : null,
       link('users', '/users', 'Users'),
       link('members', `/organizations/${encodeURIComponent(defaultOrgName())}/members`, 'Members'),
       link('licenses', '/deployment/licenses', 'Seats'),
@@ -188,6 +196,7 @@ async function signOut() {
     // Signed out already or the key is gone: either way the session is over.
   }
   session.me = null;
+  session.permissions = {};
   session.loaded = true;
   navigate('/login');
 }
