@@ -2,6 +2,7 @@
 //! way Go marshals `time.Time`: RFC 3339 with trailing fractional zeros trimmed.
 
 use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
 /// Go's zero `time.Time` (0001-01-01T00:00:00Z), which Coder uses for "never".
@@ -18,18 +19,23 @@ pub fn from_micros(micros: i64) -> OffsetDateTime {
     OffsetDateTime::UNIX_EPOCH + Duration::microseconds(micros)
 }
 
+/// `20260902T080000Z`: a time in file names (exports).
+pub fn format_compact(micros: i64) -> String {
+    from_micros(micros)
+        .format(format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_default()
+}
+
 /// Go's `time.Time.String()` layout, used in Coder's "API key expired" detail.
 pub fn format_go_string(micros: i64) -> String {
     let t = from_micros(micros);
-    let mut s = format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
+    let mut s = t
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second]"
+        ))
+        .unwrap_or_default();
     if t.microsecond() != 0 {
         s.push('.');
         s.push_str(format!("{:06}", t.microsecond()).trim_end_matches('0'));
@@ -82,6 +88,12 @@ mod tests {
     fn formats_like_go() {
         assert_eq!(format_micros(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_micros(1_500_000), "1970-01-01T00:00:01.5Z");
+        assert_eq!(format_compact(1_500_000), "19700101T000001Z");
+        assert_eq!(format_go_string(1_500_000), "1970-01-01 00:00:01.5 +0000 UTC");
+        assert_eq!(
+            format_go_string(ZERO_TIME_MICROS),
+            "0001-01-01 00:00:00 +0000 UTC"
+        );
         assert_eq!(format_micros(ZERO_TIME_MICROS), "0001-01-01T00:00:00Z");
         let m = parse_rfc3339("2024-05-06T07:08:09.123456+02:00").expect("parse");
         assert_eq!(format_micros(m), "2024-05-06T05:08:09.123456Z");

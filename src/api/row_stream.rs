@@ -199,15 +199,9 @@ pub fn export_response<S: ChunkSource>(name: &str, stream: RowStream<S>) -> Http
         Encoding::Ndjson => ("ndjson", "application/x-ndjson"),
         _ => ("csv", "text/csv; charset=utf-8"),
     };
-    let t = time::OffsetDateTime::now_utc();
     let filename = format!(
-        "{name}-{:04}{:02}{:02}T{:02}{:02}{:02}Z.{ext}",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
+        "{name}-{}.{ext}",
+        crate::timefmt::format_compact(crate::timefmt::now_micros())
     );
     HttpResponse::Ok()
         .content_type(content_type)

@@ -37,10 +37,7 @@ pub fn parse(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    if f.username.as_deref() == Some("me") {
-        f.username = None;
-        f.user_id = Some(caller_id.to_string());
-    }
+    super::me_as_id(&mut f.username, &mut f.user_id, caller_id);
     Ok(f)
 }
 

@@ -35,14 +35,8 @@ pub fn parse(
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    if f.username.as_deref() == Some("me") {
-        f.username = None;
-        f.user_id = Some(caller_id.to_string());
-    }
-    if f.workspace_owner.as_deref() == Some("me") {
-        f.workspace_owner = None;
-        f.workspace_owner_id = Some(caller_id.to_string());
-    }
+    super::me_as_id(&mut f.username, &mut f.user_id, caller_id);
+    super::me_as_id(&mut f.workspace_owner, &mut f.workspace_owner_id, caller_id);
     Ok(f)
 }
 

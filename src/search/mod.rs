@@ -49,6 +49,14 @@ fn split_respecting_quotes(s: &str, delim: char, keep_quotes: bool) -> Vec<Strin
 /// Tokenizes a query as Coder's `searchTerms`: the whole query lower-cased, split on spaces
 /// (double quotes keep parts together), `key:value` elements collected in order, and all
 /// bare words joined with single spaces into one value for `default_key`, appended last.
+/// `me` as a username names the caller: the filter then holds the caller's id instead.
+pub fn me_as_id(username: &mut Option<String>, user_id: &mut Option<String>, caller_id: &str) {
+    if username.as_deref() == Some("me") {
+        *username = None;
+        *user_id = Some(caller_id.to_string());
+    }
+}
+
 pub fn terms(query: &str, default_key: &str) -> Result<Vec<(String, String)>, Validation> {
     terms_keep_case(&query.to_lowercase(), default_key)
 }
