@@ -20,6 +20,7 @@ pub mod interception_usages;
 pub mod interceptions;
 pub mod members;
 pub mod orgs;
+pub mod purge_pending;
 pub mod seat_report;
 pub mod settings;
 pub mod user_list;
