@@ -7,6 +7,26 @@ use super::purge_pending::{self, Purged};
 use crate::error::ApiResult;
 use rusqlite::{params, Connection, OptionalExtension};
 
+/// The stored columns in Coder's order (`state` is generated); what bulk loads insert.
+pub const COLUMNS: &[&str] = &[
+    "id",
+    "connect_time",
+    "organization_id",
+    "workspace_owner_id",
+    "workspace_id",
+    "workspace_name",
+    "agent_name",
+    "type",
+    "code",
+    "ip",
+    "user_agent",
+    "user_id",
+    "slug_or_port",
+    "connection_id",
+    "disconnect_reason",
+    "disconnect_time",
+];
+
 /// One connection event, resolved (organization, owner and name from its workspace).
 #[derive(Debug, Clone, Default)]
 pub struct ConnectionEvent {

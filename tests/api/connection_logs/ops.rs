@@ -421,3 +421,109 @@ fn import_rejects_bad_connection_rows_by_line() {
         assert!(!tmp.path().join("imported.db.tmp").exists());
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Seed
+
+fn seed(db: &Path, connection_logs: usize) {
+    coderlite::seed::run(&coderlite::seed::SeedArgs {
+        db: db.to_path_buf(),
+        force: false,
+        users: 40,
+        audit_logs: 100,
+        interceptions: 0,
+        connection_logs,
+        initiators: None,
+        workspaces: None,
+        builds: None,
+        ai_build_fraction: 0.03,
+        seed: 11,
+    })
+    .expect("seed");
+}
+
+#[test]
+fn seed_makes_a_deterministic_mix_of_connection_logs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (tmp.path().join("a.db"), tmp.path().join("b.db"));
+    seed(&a, 3_000);
+    seed(&b, 3_000);
+    let digest = |p: &Path| -> String {
+        rusqlite::Connection::open(p)
+            .expect("open")
+            .query_row(
+                "SELECT group_concat(id || connect_time || type || workspace_id || coalesce(user_id, '-') \
+                 || coalesce(disconnect_time, '-') || coalesce(code, '-'), ',') FROM connection_logs",
+                [],
+                |r| r.get(0),
+            )
+            .expect("digest")
+    };
+    assert_eq!(digest(&a), digest(&b));
+    let c = rusqlite::Connection::open(&a).expect("open");
+    let n = |sql: &str| one(&c, sql);
+    assert_eq!(n("SELECT count(*) FROM connection_logs"), 3_000);
+    assert_counters_exact(&c);
+    assert_eq!(n("SELECT count(DISTINCT type) FROM connection_logs"), 7);
+    // Agent sessions: a connection id each, most closed with an exit code; web events: a user
+    // and a status, never a disconnect.
+    assert_eq!(
+        n("SELECT count(*) FROM connection_logs WHERE state <> 'web' AND connection_id IS NULL"),
+        0
+    );
+    assert!(n("SELECT count(*) FROM connection_logs WHERE state = 'ongoing'") > 0);
+    assert!(
+        n("SELECT count(*) FROM connection_logs WHERE state = 'completed'")
+            > 10 * n("SELECT count(*) FROM connection_logs WHERE state = 'ongoing'")
+    );
+    assert_eq!(
+        n("SELECT count(*) FROM connection_logs WHERE state = 'web' \
+           AND (user_id IS NULL OR code IS NULL OR disconnect_time IS NOT NULL)"),
+        0
+    );
+    assert!(n("SELECT count(*) FROM connection_logs WHERE type = 'tunnel' AND code = 403") > 0);
+    // Rows belong to their workspace's owner and organization, inside the workspace's life.
+    assert_eq!(
+        n(
+            "SELECT count(*) FROM connection_logs c JOIN workspaces w ON w.id = c.workspace_id \
+           WHERE w.owner_id <> c.workspace_owner_id OR w.organization_id <> c.organization_id \
+           OR w.name <> c.workspace_name"
+        ),
+        0
+    );
+    assert_eq!(
+        n("SELECT count(*) FROM connection_logs WHERE workspace_id NOT IN (SELECT id FROM workspaces)"),
+        0
+    );
+    // Spread over the 90 days, skewed towards busy workspaces.
+    assert!(
+        n("SELECT max(connect_time) - min(connect_time) > 80 * 86400000000 FROM connection_logs")
+            == 1
+    );
+    let top =
+        n("SELECT max(c) FROM (SELECT count(*) c FROM connection_logs GROUP BY workspace_id)");
+    assert!(top > 100, "busiest workspace has {top} rows");
+
+    coderlite::cli::create_admin_user(&a, "admin", OWNER_EMAIL, PASSWORD).expect("admin");
+    let s = TestServer::start_with(|cfg| cfg.db = a.clone());
+    let owner = s.login(OWNER_EMAIL, PASSWORD);
+    let page = owner.get(&format!("{PATH}?limit=5")).expect(200).body;
+    assert_eq!(page["count"], 3_000);
+    assert_eq!(page["connection_logs"].as_array().map(Vec::len), Some(5));
+    let ongoing = n("SELECT count(*) FROM connection_logs WHERE state = 'ongoing'");
+    let got = owner
+        .get(&format!("{PATH}?q={}", url_encode("status:ongoing")))
+        .expect(200)
+        .body;
+    assert_eq!(got["count"], ongoing);
+}
+
+#[test]
+fn seed_without_connection_logs_leaves_the_table_empty() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("a.db");
+    seed(&db, 0);
+    let c = rusqlite::Connection::open(&db).expect("open");
+    assert_eq!(one(&c, "SELECT count(*) FROM connection_logs"), 0);
+    assert_eq!(one(&c, "SELECT count(*) FROM connection_log_day_counts"), 0);
+}
