@@ -469,13 +469,18 @@ CREATE UNIQUE INDEX connection_logs_connection_id ON connection_logs
 -- The unfiltered page and every time-range filter; covering for the dimension filters.
 CREATE INDEX connection_logs_time ON connection_logs
     (connect_time, organization_id, type, state);
-CREATE INDEX connection_logs_org_time ON connection_logs (organization_id, connect_time);
-CREATE INDEX connection_logs_type_time ON connection_logs (type, connect_time);
-CREATE INDEX connection_logs_state_time ON connection_logs (state, connect_time);
-CREATE INDEX connection_logs_owner_time ON connection_logs (workspace_owner_id, connect_time);
-CREATE INDEX connection_logs_user_time ON connection_logs (user_id, connect_time)
+-- One per filter key, carrying type and status (and organization) after `connect_time` so
+-- combined filters are checked in the index (migration 0008).
+CREATE INDEX connection_logs_org_time ON connection_logs
+    (organization_id, connect_time, type, state);
+CREATE INDEX connection_logs_type_time ON connection_logs (type, connect_time, state);
+CREATE INDEX connection_logs_state_time ON connection_logs (state, connect_time, type);
+CREATE INDEX connection_logs_owner_time ON connection_logs
+    (workspace_owner_id, connect_time, type, state);
+CREATE INDEX connection_logs_user_time ON connection_logs (user_id, connect_time, type, state)
     WHERE user_id IS NOT NULL;
-CREATE INDEX connection_logs_workspace_time ON connection_logs (workspace_id, connect_time);
+CREATE INDEX connection_logs_workspace_time ON connection_logs
+    (workspace_id, connect_time, type, state);
 
 -- Exact counts without walking rows: matching rows per UTC day, organization, type and
 -- state, kept by the triggers below in the writing transaction (as `audit_log_day_counts`).

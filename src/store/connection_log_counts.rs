@@ -114,6 +114,58 @@ pub fn count(
     Ok(n)
 }
 
+/// For a deep `offset` into the rows of a filter without selective terms: a UTC midnight `b`
+/// and the exact number `n ≤ offset` of the filter's rows at or after it, chosen from the
+/// day counters as the oldest midnight whose newer days hold no more than `offset` rows. The
+/// page then starts before `b` at offset `offset - n` instead of stepping over `n` index
+/// entries. None when no whole day can be skipped.
+pub fn skip(
+    conn: &Connection,
+    f: &ConnectionLogFilter,
+    scope: &AuditScope,
+    offset: i64,
+) -> rusqlite::Result<Option<(i64, i64)>> {
+    let mut p = Params::default();
+    let Some(mut w) = where_terms(f, scope, false, &mut p) else {
+        return Ok(None);
+    };
+    if let Some(lo) = f.connected_after {
+        w.push(format!("c.day >= {}", p.push(lo.div_euclid(DAY_MICROS))));
+    }
+    if let Some(hi) = f.connected_before {
+        w.push(format!("c.day <= {}", p.push(hi.div_euclid(DAY_MICROS))));
+    }
+    let sql = format!(
+        "SELECT c.day, sum(c.n) FROM connection_log_day_counts c{} GROUP BY c.day ORDER BY c.day DESC",
+        if w.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", w.join(" AND "))
+        }
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(p.as_params())?;
+    // Rows the counters hold from the day on: at least the filter's rows from its midnight.
+    let mut newer = 0i64;
+    let mut day = None;
+    while let Some(r) = rows.next()? {
+        let (d, n): (i64, i64) = (r.get(0)?, r.get(1)?);
+        if newer + n > offset {
+            break;
+        }
+        newer += n;
+        day = Some(d);
+    }
+    let Some(day) = day else {
+        return Ok(None);
+    };
+    let b = day * DAY_MICROS;
+    let mut from_b = f.clone();
+    from_b.connected_after = Some(f.connected_after.map_or(b, |t| t.max(b)));
+    let n = count(conn, &from_b, scope)?;
+    Ok((n > 0).then_some((b, n)))
+}
+
 /// Recomputes `connection_log_day_counts` from the rows, after bulk loads, which insert with
 /// the counting trigger off (one pass over the covering time index).
 pub fn rebuild(conn: &Connection) -> rusqlite::Result<()> {

@@ -527,3 +527,97 @@ fn seed_without_connection_logs_leaves_the_table_empty() {
     assert_eq!(one(&c, "SELECT count(*) FROM connection_logs"), 0);
     assert_eq!(one(&c, "SELECT count(*) FROM connection_log_day_counts"), 0);
 }
+
+/// Deep offsets skip whole days through the day counters, and capped counts of filters the
+/// counters answer come from them: both must give what a plain walk of the rows gives.
+#[test]
+fn seeded_deep_offsets_and_capped_counts_match_the_rows() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("a.db");
+    seed(&db, 30_000);
+    coderlite::cli::create_admin_user(&db, "admin", OWNER_EMAIL, PASSWORD).expect("admin");
+    let c = rusqlite::Connection::open(&db).expect("open");
+    let org: String = c
+        .query_row(
+            "SELECT o.name FROM organizations o JOIN connection_logs l ON l.organization_id = o.id \
+             WHERE o.is_default = 0 GROUP BY o.id ORDER BY count(*) DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("org");
+    let newest = one(&c, "SELECT max(connect_time) FROM connection_logs");
+    let mid = coderlite::timefmt::format_micros(newest - 30 * 86_400_000_000 - 7_777_777);
+    let late = coderlite::timefmt::format_micros(newest - 60 * 86_400_000_000 + 3_333_333);
+    // (q, SQL condition)
+    let filters = [
+        (String::new(), "1".to_string()),
+        ("type:ssh".into(), "type = 'ssh'".into()),
+        ("status:completed".into(), "state = 'completed'".into()),
+        (
+            format!("organization:{org}"),
+            format!("organization_id = (SELECT id FROM organizations WHERE name = '{org}')"),
+        ),
+        (
+            format!("connected_before:\"{mid}\""),
+            format!(
+                "connect_time <= {}",
+                newest - 30 * 86_400_000_000 - 7_777_777
+            ),
+        ),
+        (
+            format!("connected_after:\"{late}\" connected_before:\"{mid}\" type:vscode"),
+            format!(
+                "connect_time >= {} AND connect_time <= {} AND type = 'vscode'",
+                newest - 60 * 86_400_000_000 + 3_333_333,
+                newest - 30 * 86_400_000_000 - 7_777_777
+            ),
+        ),
+    ];
+    let s = TestServer::start_with(|cfg| cfg.db = db.clone());
+    let owner = s.login(OWNER_EMAIL, PASSWORD);
+    for (q, cond) in &filters {
+        let total = one(
+            &c,
+            &format!("SELECT count(*) FROM connection_logs WHERE {cond}"),
+        );
+        for offset in [10_000, 12_345, total - 3, total + 5] {
+            let want: Vec<String> = c
+                .prepare(&format!(
+                    "SELECT id FROM connection_logs WHERE {cond} \
+                     ORDER BY connect_time DESC, seq DESC LIMIT 25 OFFSET {offset}"
+                ))
+                .expect("prepare")
+                .query_map([], |r| r.get(0))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("ids");
+            let page = owner
+                .get(&format!(
+                    "{PATH}?limit=25&offset={offset}&q={}",
+                    url_encode(q)
+                ))
+                .expect(200)
+                .body;
+            assert_eq!(ids(&page), want, "q={q:?} offset {offset}");
+            assert_eq!(page["count"], total, "q={q:?}");
+        }
+    }
+    drop(s);
+    let capped = TestServer::start_with(|cfg| {
+        cfg.db = db.clone();
+        cfg.connection_log_count_cap = 2000;
+    });
+    let owner = capped.login(OWNER_EMAIL, PASSWORD);
+    for (q, cond) in &filters {
+        let total = one(
+            &c,
+            &format!("SELECT count(*) FROM connection_logs WHERE {cond}"),
+        );
+        let page = owner
+            .get(&format!("{PATH}?limit=5&q={}", url_encode(q)))
+            .expect(200)
+            .body;
+        assert_eq!(page["count"], total.min(2001), "q={q:?}");
+        assert_eq!(page["count_cap"], 2000);
+    }
+}
