@@ -15,7 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_provider_name_and_covering_indexes.sql"),
     include_str!("../../migrations/0006_ai_gateway.sql"),
     include_str!("../../migrations/0007_connection_logs.sql"),
-    include_str!("../../migrations/0008_connection_log_covering_indexes.sql"),
+    include_str!("../../migrations/0008_connection_log_indexes_and_key_counts.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {

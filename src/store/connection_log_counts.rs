@@ -166,14 +166,76 @@ pub fn skip(
     Ok((n > 0).then_some((b, n)))
 }
 
-/// Recomputes `connection_log_day_counts` from the rows, after bulk loads, which insert with
-/// the counting trigger off (one pass over the covering time index).
+/// The exact count of a filter on one workspace owner, workspace or user (with type and
+/// status, nothing else) from `connection_log_key_counts`; None for other filters.
+pub fn by_key(
+    conn: &Connection,
+    f: &ConnectionLogFilter,
+    scope: &AuditScope,
+) -> rusqlite::Result<Option<i64>> {
+    let other_terms = f.organization_id.is_some()
+        || f.connected_after.is_some()
+        || f.connected_before.is_some()
+        || f.connection_id.is_some()
+        || f.user_email.is_some();
+    if other_terms || !matches!(scope, AuditScope::All) {
+        return Ok(None);
+    }
+    let live =
+        |col: &str| format!("(SELECT id FROM users WHERE lower({col}) = ?1 AND deleted = 0)");
+    let keys = [
+        (&f.workspace_owner, format!("'o:' || {}", live("username"))),
+        (&f.workspace_owner_id, "'o:' || ?1".to_string()),
+        (
+            &f.workspace_owner_email,
+            format!("'o:' || {}", live("email")),
+        ),
+        (&f.workspace_id, "'w:' || ?1".to_string()),
+        (&f.username, format!("'u:' || {}", live("username"))),
+        (&f.user_id, "'u:' || ?1".to_string()),
+    ];
+    let mut set = keys.iter().filter(|(v, _)| v.is_some());
+    let (Some((Some(value), key)), None) = (set.next(), set.next()) else {
+        return Ok(None);
+    };
+    let mut p = Params::default();
+    p.push(value.clone());
+    let mut w = vec![format!("key = {key}")];
+    if let Some(kind) = &f.kind {
+        w.push(format!("type = {}", p.push(kind.clone())));
+    }
+    if let Some(status) = &f.status {
+        w.push(format!("state = {}", p.push(status.clone())));
+    }
+    let sql = format!(
+        "SELECT COALESCE(sum(n), 0) FROM connection_log_key_counts WHERE {}",
+        w.join(" AND ")
+    );
+    conn.prepare_cached(&sql)?
+        .query_row(p.as_params(), |r| r.get(0))
+        .map(Some)
+}
+
+/// Recomputes `connection_log_day_counts` and `connection_log_key_counts` from the rows,
+/// after bulk loads, which insert with the counting triggers off (one pass over the time
+/// index, one over each key index).
 pub fn rebuild(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM connection_log_day_counts;
          INSERT INTO connection_log_day_counts (day, organization_id, type, state, n)
          SELECT connect_time / 86400000000 - (connect_time < 0 AND connect_time % 86400000000 <> 0),
                 organization_id, type, state, count(*)
-         FROM connection_logs INDEXED BY connection_logs_time GROUP BY 1, 2, 3, 4;",
+         FROM connection_logs INDEXED BY connection_logs_time GROUP BY 1, 2, 3, 4;
+         DELETE FROM connection_log_key_counts;
+         INSERT INTO connection_log_key_counts (key, type, state, n)
+         SELECT 'o:' || workspace_owner_id, type, state, count(*)
+         FROM connection_logs INDEXED BY connection_logs_owner_time GROUP BY 1, 2, 3;
+         INSERT INTO connection_log_key_counts (key, type, state, n)
+         SELECT 'w:' || workspace_id, type, state, count(*)
+         FROM connection_logs INDEXED BY connection_logs_workspace_time GROUP BY 1, 2, 3;
+         INSERT INTO connection_log_key_counts (key, type, state, n)
+         SELECT 'u:' || user_id, type, state, count(*)
+         FROM connection_logs INDEXED BY connection_logs_user_time WHERE user_id IS NOT NULL
+         GROUP BY 1, 2, 3;",
     )
 }

@@ -287,6 +287,9 @@ pub fn count(
         let n = super::connection_log_counts::count(conn, f, scope)?;
         return Ok(if cap > 0 { n.min(cap + 1) } else { n });
     }
+    if let Some(n) = super::connection_log_counts::by_key(conn, f, scope)? {
+        return Ok(if cap > 0 { n.min(cap + 1) } else { n });
+    }
     let mut p = Params::default();
     let Some(w) = where_terms(f, scope, true, &mut p) else {
         return Ok(0);

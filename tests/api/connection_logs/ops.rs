@@ -31,14 +31,26 @@ fn one(conn: &rusqlite::Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).expect(sql)
 }
 
-/// The trigger-kept day counters equal a fresh count of the table, group by group.
+/// The trigger-kept day and key counters equal a fresh count of the table, group by group.
 #[track_caller]
 pub fn assert_counters_exact(conn: &rusqlite::Connection) {
     let fresh = "SELECT connect_time / 86400000000 - (connect_time < 0 AND connect_time % 86400000000 <> 0), \
                  organization_id, type, state, count(*) FROM connection_logs GROUP BY 1, 2, 3, 4";
     let kept = "SELECT day, organization_id, type, state, n FROM connection_log_day_counts";
-    for (a, b) in [(fresh, kept), (kept, fresh)] {
-        let diff = one(conn, &format!("SELECT count(*) FROM ({a} EXCEPT {b})"));
+    let fresh_keys = "SELECT 'o:' || workspace_owner_id, type, state, count(*) FROM connection_logs GROUP BY 1, 2, 3 \
+         UNION ALL SELECT 'w:' || workspace_id, type, state, count(*) FROM connection_logs GROUP BY 1, 2, 3 \
+         UNION ALL SELECT 'u:' || user_id, type, state, count(*) FROM connection_logs WHERE user_id IS NOT NULL GROUP BY 1, 2, 3";
+    let kept_keys = "SELECT key, type, state, n FROM connection_log_key_counts";
+    for (a, b) in [
+        (fresh, kept),
+        (kept, fresh),
+        (fresh_keys, kept_keys),
+        (kept_keys, fresh_keys),
+    ] {
+        let diff = one(
+            conn,
+            &format!("SELECT count(*) FROM (SELECT * FROM ({a}) EXCEPT SELECT * FROM ({b}))"),
+        );
         assert_eq!(diff, 0, "counters differ from the rows:\n{a}\nEXCEPT\n{b}");
     }
 }
@@ -365,12 +377,21 @@ fn import_loads_connection_logs_with_exact_counts() {
         json!({"user_agent": "", "user": null, "slug_or_port": "8080", "status_code": 502})
     );
     // The counts behind the filters come from the loaded counters (and the day edges).
+    let ws_tunnel = format!("workspace_id:{WS} type:tunnel");
     for (q, n) in [
         ("type:ssh", 1),
         ("status:ongoing", 1),
         ("status:completed", 1),
         ("username:bob", 1),
         ("workspace_owner:alice", 5),
+        ("workspace_owner:alice type:vscode status:ongoing", 1),
+        (
+            "workspace_owner_email:alice@example.com status:completed",
+            1,
+        ),
+        (ws_tunnel.as_str(), 1),
+        ("username:alice", 1),
+        ("username:nobody", 0),
         ("connected_after:\"2025-06-16T00:00:00Z\"", 4),
         (
             "connected_before:\"2025-06-16T08:15:05Z\" organization:coder",
@@ -573,6 +594,53 @@ fn seeded_deep_offsets_and_capped_counts_match_the_rows() {
             ),
         ),
     ];
+    // The busiest workspace owner, workspace and web user: counted by the key counters.
+    let top = |col: &str| -> String {
+        c.query_row(
+            &format!(
+                "SELECT {col} FROM connection_logs WHERE {col} IS NOT NULL \
+                 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .expect(col)
+    };
+    let name = |id: &str| -> String {
+        c.query_row("SELECT username FROM users WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("username")
+    };
+    let (owner_id, ws, user_id) = (
+        top("workspace_owner_id"),
+        top("workspace_id"),
+        top("user_id"),
+    );
+    let mut filters = filters.to_vec();
+    filters.extend([
+        (
+            format!("workspace_owner:{}", name(&owner_id)),
+            format!("workspace_owner_id = '{owner_id}'"),
+        ),
+        (
+            format!(
+                "workspace_owner:{} type:vscode status:completed",
+                name(&owner_id)
+            ),
+            format!(
+                "workspace_owner_id = '{owner_id}' AND type = 'vscode' AND state = 'completed'"
+            ),
+        ),
+        (
+            format!("workspace_id:{ws} type:ssh"),
+            format!("workspace_id = '{ws}' AND type = 'ssh'"),
+        ),
+        (
+            format!("username:{} type:tunnel", name(&user_id)),
+            format!("user_id = '{user_id}' AND type = 'tunnel'"),
+        ),
+    ]);
     let s = TestServer::start_with(|cfg| cfg.db = db.clone());
     let owner = s.login(OWNER_EMAIL, PASSWORD);
     for (q, cond) in &filters {
