@@ -612,6 +612,10 @@ fn seeded_deep_offsets_and_capped_counts_match_the_rows() {
         })
         .expect("username")
     };
+    let email = |id: &str| -> String {
+        c.query_row("SELECT email FROM users WHERE id = ?1", [id], |r| r.get(0))
+            .expect("email")
+    };
     let (owner_id, ws, user_id) = (
         top("workspace_owner_id"),
         top("workspace_id"),
@@ -639,6 +643,10 @@ fn seeded_deep_offsets_and_capped_counts_match_the_rows() {
         (
             format!("username:{} type:tunnel", name(&user_id)),
             format!("user_id = '{user_id}' AND type = 'tunnel'"),
+        ),
+        (
+            format!("user_email:{}", email(&user_id)),
+            format!("user_id = '{user_id}'"),
         ),
     ]);
     let s = TestServer::start_with(|cfg| cfg.db = db.clone());
