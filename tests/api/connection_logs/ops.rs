@@ -210,6 +210,32 @@ fn retention_purges_in_batches() {
 }
 
 #[test]
+fn retention_is_a_flag_and_a_config_file_key() {
+    use crate::ops::{load, server_args};
+    let loaded = load(&["server", "--connection-log-retention", "90d"]).expect("flag");
+    assert_eq!(
+        server_args(&loaded).config.connection_log_retention.secs,
+        90 * 86_400
+    );
+    assert_eq!(loaded.sources["connection_log_retention"], "flag");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("coderlite.toml");
+    std::fs::write(&file, "connection-log-retention = \"12w\"\n").expect("write");
+    let loaded = load(&["server", "--config", file.to_str().expect("path")]).expect("file");
+    assert_eq!(
+        server_args(&loaded).config.connection_log_retention.secs,
+        12 * 7 * 86_400
+    );
+    assert_eq!(loaded.sources["connection_log_retention"], "file");
+    let unset = load(&["server"]).expect("default");
+    assert!(server_args(&unset)
+        .config
+        .connection_log_retention
+        .is_zero());
+    assert!(load(&["server", "--connection-log-retention", "soon"]).is_err());
+}
+
+#[test]
 fn retention_off_keeps_everything() {
     let w = World::new();
     let (old, new) = old_and_new(&w);
