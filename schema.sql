@@ -466,16 +466,21 @@ CREATE TABLE connection_logs (
 -- The upsert key of agent-reported sessions (Coder's unique index).
 CREATE UNIQUE INDEX connection_logs_connection_id ON connection_logs
     (connection_id, workspace_id, agent_name) WHERE connection_id IS NOT NULL;
--- The unfiltered page and every time-range filter; covering for the dimension filters.
+-- Every index holds `seq` right after `connect_time` (page order: no sort), then the
+-- columns the other filters check in the index (migration 0008). `connection_logs_time`:
+-- the unfiltered page and every time-range filter, covering for the counters' columns.
 CREATE INDEX connection_logs_time ON connection_logs
-    (connect_time, organization_id, type, state);
-CREATE INDEX connection_logs_org_time ON connection_logs (organization_id, connect_time);
-CREATE INDEX connection_logs_type_time ON connection_logs (type, connect_time);
-CREATE INDEX connection_logs_state_time ON connection_logs (state, connect_time);
-CREATE INDEX connection_logs_owner_time ON connection_logs (workspace_owner_id, connect_time);
-CREATE INDEX connection_logs_user_time ON connection_logs (user_id, connect_time)
-    WHERE user_id IS NOT NULL;
-CREATE INDEX connection_logs_workspace_time ON connection_logs (workspace_id, connect_time);
+    (connect_time, seq, organization_id, type, state);
+CREATE INDEX connection_logs_org_time ON connection_logs
+    (organization_id, connect_time, seq, type, state);
+CREATE INDEX connection_logs_type_time ON connection_logs (type, connect_time, seq, state);
+CREATE INDEX connection_logs_state_time ON connection_logs (state, connect_time, seq, type);
+CREATE INDEX connection_logs_owner_time ON connection_logs
+    (workspace_owner_id, connect_time, seq, type, state);
+CREATE INDEX connection_logs_user_time ON connection_logs
+    (user_id, connect_time, seq, type, state) WHERE user_id IS NOT NULL;
+CREATE INDEX connection_logs_workspace_time ON connection_logs
+    (workspace_id, connect_time, seq, type, state);
 
 -- Exact counts without walking rows: matching rows per UTC day, organization, type and
 -- state, kept by the triggers below in the writing transaction (as `audit_log_day_counts`).
@@ -522,3 +527,53 @@ BEGIN
          NEW.organization_id, NEW.type, NEW.state, 1)
     ON CONFLICT (day, organization_id, type, state) DO UPDATE SET n = n + 1;
 END;
+
+-- Exact counts for one workspace owner, workspace or user (with type and status): rows per
+-- key (`o:` owner id, `w:` workspace id, `u:` user id), type and state, kept by the triggers
+-- below. A count of the busiest owner's 30,000 rows read the index in 3.5 ms; this is one
+-- short range of a small table.
+CREATE TABLE connection_log_key_counts (
+    key   TEXT NOT NULL,
+    type  TEXT NOT NULL,
+    state TEXT NOT NULL,
+    n     INTEGER NOT NULL,
+    PRIMARY KEY (key, type, state)
+) WITHOUT ROWID;
+
+CREATE TRIGGER connection_logs_key_counts_insert AFTER INSERT ON connection_logs
+BEGIN
+    INSERT INTO connection_log_key_counts (key, type, state, n)
+    SELECT k, NEW.type, NEW.state, 1 FROM (
+        SELECT 'o:' || NEW.workspace_owner_id AS k
+        UNION ALL SELECT 'w:' || NEW.workspace_id
+        UNION ALL SELECT 'u:' || NEW.user_id WHERE NEW.user_id IS NOT NULL) WHERE true
+    ON CONFLICT (key, type, state) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER connection_logs_key_counts_delete AFTER DELETE ON connection_logs
+BEGIN
+    UPDATE connection_log_key_counts SET n = n - 1
+    WHERE type = OLD.type AND state = OLD.state
+      AND key IN ('o:' || OLD.workspace_owner_id, 'w:' || OLD.workspace_id, 'u:' || OLD.user_id);
+    DELETE FROM connection_log_key_counts
+    WHERE type = OLD.type AND state = OLD.state AND n <= 0
+      AND key IN ('o:' || OLD.workspace_owner_id, 'w:' || OLD.workspace_id, 'u:' || OLD.user_id);
+END;
+
+CREATE TRIGGER connection_logs_key_counts_update AFTER UPDATE OF
+    workspace_owner_id, workspace_id, user_id, type, disconnect_time ON connection_logs
+BEGIN
+    UPDATE connection_log_key_counts SET n = n - 1
+    WHERE type = OLD.type AND state = OLD.state
+      AND key IN ('o:' || OLD.workspace_owner_id, 'w:' || OLD.workspace_id, 'u:' || OLD.user_id);
+    DELETE FROM connection_log_key_counts
+    WHERE type = OLD.type AND state = OLD.state AND n <= 0
+      AND key IN ('o:' || OLD.workspace_owner_id, 'w:' || OLD.workspace_id, 'u:' || OLD.user_id);
+    INSERT INTO connection_log_key_counts (key, type, state, n)
+    SELECT k, NEW.type, NEW.state, 1 FROM (
+        SELECT 'o:' || NEW.workspace_owner_id AS k
+        UNION ALL SELECT 'w:' || NEW.workspace_id
+        UNION ALL SELECT 'u:' || NEW.user_id WHERE NEW.user_id IS NOT NULL) WHERE true
+    ON CONFLICT (key, type, state) DO UPDATE SET n = n + 1;
+END;
+

@@ -19,13 +19,12 @@ SEED_ARGS = ["--users", "10000", "--audit-logs", "100000", "--interceptions", "2
              "--initiators", "1500"]
 
 
+def seed_args(smoke: bool) -> list[str]:
+    return SEED_ARGS
+
+
 def selected(opts) -> bool:
     return not opts.only or bool(opts.only & (set(IDS) | {"gateway"}))
-
-
-def only_gateway(opts) -> bool:
-    """`--only` names gateway cases and nothing else: the other steps are skipped."""
-    return bool(opts.only) and opts.only <= (set(IDS) | {"gateway"})
 
 
 def picks(db_path: str) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from . import gateway
+from . import connlog, gateway
 
 TARGET_PAGE_MS = 5.0
 TARGET_CURSOR_MS = 2.0
@@ -158,6 +158,7 @@ def render(res) -> str:
           f"then its indexes; {overall:,.0f} audit rows/s from the start of the import to the finished file. "
           f"{imp.get('summary', '')}")
     gateway.section(res, w)
+    connlog.section(res, w)
     if res.get("scale"):
         w("\n#### First page as the log grows (`coderlite seed`, same users/workspaces; go gzip client)\n")
         w("| audit rows | seed s | start-up ms | a: first page | e: create+workspace | x: build_reason | count |")

@@ -5,9 +5,11 @@
 //! Files (all optional, at least one needed): organizations, users, organization_members
 //! (derived from users and workspaces when absent), workspaces, workspace_builds,
 //! aibridge_interceptions with their aibridge_token_usages, aibridge_user_prompts,
-//! aibridge_tool_usages and aibridge_model_thoughts, audit_logs — each `<table>.csv`.
+//! aibridge_tool_usages and aibridge_model_thoughts, audit_logs, connection_logs — each
+//! `<table>.csv`.
 
 pub mod build_reasons;
+pub mod connection_logs;
 pub mod convert;
 pub mod csv_table;
 pub mod tables;
@@ -44,6 +46,7 @@ const KNOWN: &[&str] = &[
     "aibridge_tool_usages",
     "aibridge_model_thoughts",
     "audit_logs",
+    "connection_logs",
 ];
 
 /// Loads one CSV file into `table` (no-op when the file is absent). Returns rows loaded.
@@ -189,6 +192,17 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
     )?
     .unwrap_or(0);
     counts.write(target.conn())?;
+    // Day counters are rebuilt from the rows in `finish` (their trigger is off for the load).
+    let mut conn_check = connection_logs::RowCheck::default();
+    let conn_rows = load_csv(
+        &target,
+        dir,
+        "connection_logs",
+        tables::CONNECTION_LOGS,
+        &[],
+        |row| conn_check.check(row),
+    )?
+    .unwrap_or(0);
     // Every row was chained as it was read: when the newest row carries the hash the reader
     // computed last, the chain is whole and needs no scan (else `after_load` relinks).
     target.finish(|conn| {
@@ -202,9 +216,10 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
     })?;
     let total = started.elapsed().as_secs_f64();
     eprintln!(
-        "imported into {} in {total:.1} s ({} audit rows; {:.0} audit rows/s overall, from the start of the import to the finished file; CPU {:.1} s)",
+        "imported into {} in {total:.1} s ({} audit rows, {} connection logs; {:.0} audit rows/s overall, from the start of the import to the finished file; CPU {:.1} s)",
         args.db.display(),
         group(audit_rows),
+        group(conn_rows),
         audit_rows as f64 / total.max(1e-9),
         progress::cpu_secs()
     );

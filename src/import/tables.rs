@@ -164,3 +164,28 @@ pub const AUDIT_ORG: usize = 3;
 pub const AUDIT_RESOURCE_TYPE: usize = 6;
 pub const AUDIT_RESOURCE_ID: usize = 7;
 pub const AUDIT_ACTION: usize = 9;
+
+/// Coder's `connection_logs` (`BatchUpsertConnectionLogs`' columns); `state` is derived.
+pub const CONNECTION_LOGS: &[Col] = &[
+    col("id", Uuid, Required),
+    col("connect_time", Time, Required),
+    col("organization_id", Uuid, Required),
+    col("workspace_owner_id", Uuid, Required),
+    col("workspace_id", Uuid, Required),
+    col("workspace_name", Text, Str("")),
+    col("agent_name", Text, Str("")),
+    col("type", Text, Required),
+    col("code", Int, Null),
+    col("ip", Inet, Null),
+    col("user_agent", Text, Null),
+    col("user_id", Uuid, Null),
+    col("slug_or_port", Text, Null),
+    col("connection_id", Uuid, Null),
+    col("disconnect_reason", Text, Null),
+    col("disconnect_time", Time, Null),
+];
+pub const CONN_ID: usize = 0;
+pub const CONN_WORKSPACE: usize = 4;
+pub const CONN_AGENT: usize = 6;
+pub const CONN_TYPE: usize = 7;
+pub const CONN_CONNECTION_ID: usize = 13;

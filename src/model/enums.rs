@@ -155,6 +155,7 @@ text_enum! {
         ExperimentRule = "experiment_rule" => "experiment rule",
         // coderlite's own (Coder has no such resources): retention purges and online backups.
         AuditLog = "audit_log" => "audit log",
+        ConnectionLog = "connection_log" => "connection log",
         DatabaseBackup = "database_backup" => "database backup",
     }
 }

@@ -41,6 +41,8 @@ pub struct Metrics {
     in_flight: AtomicI64,
     /// Audit rows removed by retention since start.
     pub purged_total: std::sync::Arc<AtomicU64>,
+    /// Connection-log rows removed by retention since start.
+    pub connection_logs_purged_total: std::sync::Arc<AtomicU64>,
 }
 
 impl Metrics {
@@ -268,11 +270,16 @@ pub fn render(rt: &Runtime, state: &AppState, f: &DbFigures) -> String {
         "counter",
         "Records removed by retention since start.",
     );
-    let _ = writeln!(
-        out,
-        "coderd_dbpurge_records_purged_total{{record_type=\"audit_logs\"}} {}",
-        m.purged_total.load(Ordering::Relaxed)
-    );
+    for (record_type, n) in [
+        ("audit_logs", &m.purged_total),
+        ("connection_logs", &m.connection_logs_purged_total),
+    ] {
+        let _ = writeln!(
+            out,
+            "coderd_dbpurge_records_purged_total{{record_type=\"{record_type}\"}} {}",
+            n.load(Ordering::Relaxed)
+        );
+    }
 
     header(
         &mut out,

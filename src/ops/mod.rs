@@ -51,7 +51,8 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// Starts the jobs `state.config` asks for: audit streams (webhook, stdout) and retention.
+    /// Starts the jobs `state.config` asks for: audit streams (webhook, stdout) and retention
+    /// (audit and connection logs).
     pub fn start(state: &AppState) -> Result<Runtime, String> {
         let cfg = &state.config;
         let mut sinks: Vec<(Arc<stream::SinkStats>, Box<dyn stream::Sink>)> = Vec::new();
@@ -84,15 +85,29 @@ impl Runtime {
                     .map_err(|e| e.to_string())?,
             );
         }
-        if !cfg.audit_retention.is_zero() {
-            let keys: Vec<String> = rt.sinks.iter().map(|s| s.cursor_key.clone()).collect();
+        let keys: Vec<String> = rt.sinks.iter().map(|s| s.cursor_key.clone()).collect();
+        let audit: Arc<dyn retention::Purge> = Arc::new(retention::AuditLogs {
+            keep_from: Arc::new(move |conn| stream::oldest_undelivered(conn, &keys)),
+        });
+        let purges = [
+            (cfg.audit_retention, audit, &rt.metrics.purged_total),
+            (
+                cfg.connection_log_retention,
+                Arc::new(retention::ConnectionLogs) as Arc<dyn retention::Purge>,
+                &rt.metrics.connection_logs_purged_total,
+            ),
+        ];
+        for (keep, purge, total) in purges {
+            if keep.is_zero() {
+                continue;
+            }
             threads.push(
                 retention::spawn(
                     state.db.clone(),
-                    cfg.audit_retention,
-                    Arc::new(move |conn| stream::oldest_undelivered(conn, &keys)),
+                    keep,
+                    purge,
                     rt.stop.clone(),
-                    rt.metrics.purged_total.clone(),
+                    total.clone(),
                 )
                 .map_err(|e| e.to_string())?,
             );

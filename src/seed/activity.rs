@@ -3,7 +3,7 @@
 
 use super::people::User;
 use super::pick::{uuid, zipf_weights, Weighted};
-use super::shape::{Build, Workspace, DAY, END, HOUR, NIL, REASONS};
+use super::shape::{Build, Calendar, Workspace, DAY, END, NIL, REASONS};
 use super::Sizes;
 use crate::model::BuildReason;
 use crate::store::bulk::{Target, V::*};
@@ -57,22 +57,7 @@ pub(super) fn audit_logs(
 ) -> Result<(), String> {
     let start = END - 365 * DAY;
     // Growth ×2.3 over the year, quiet weekends (2024-07-01 was a Monday), office hours.
-    let day_w = Weighted::new(
-        (0..365).map(|d| (0.6 + 0.8 * d as f64 / 364.0) * if d % 7 >= 5 { 0.3 } else { 1.0 }),
-    );
-    let hour_w = Weighted::new([
-        0.2, 0.15, 0.1, 0.1, 0.1, 0.2, 0.5, 1.2, 2.5, 3.5, 3.8, 3.6, 3.0, 3.4, 3.6, 3.5, 3.2, 2.6,
-        1.6, 1.0, 0.7, 0.5, 0.4, 0.3,
-    ]);
-    let mut times: Vec<i64> = (0..s.audit_logs)
-        .map(|_| {
-            start
-                + day_w.pick(rng) as i64 * DAY
-                + hour_w.pick(rng) as i64 * HOUR
-                + rng.gen_range(0..HOUR)
-        })
-        .collect();
-    times.sort_unstable();
+    let times = Calendar::new(365).sorted_times(rng, s.audit_logs);
     let people: Vec<usize> = (0..users.len()).filter(|&i| users[i].human).collect();
     let actor_w = Weighted::new(
         zipf_weights(people.len(), 0.85, 15.0)

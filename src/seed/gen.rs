@@ -8,7 +8,7 @@ use super::shape::{Build, Workspace, END, REASONS};
 use super::Sizes;
 use crate::store::bulk::{Target, V::*};
 use rand::rngs::StdRng;
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 
 pub fn generate(target: &Target, rng: &mut StdRng, s: &Sizes) -> Result<(), String> {
     let (orgs, users) = super::people::orgs_and_users(target, rng, s)?;
@@ -179,7 +179,17 @@ pub fn generate(target: &Target, rng: &mut StdRng, s: &Sizes) -> Result<(), Stri
     )?;
 
     super::ai_activity::interceptions(target, rng, s, &users)?;
-    super::activity::audit_logs(target, rng, s, &users, &orgs, &workspaces, &builds)
+    super::activity::audit_logs(target, rng, s, &users, &orgs, &workspaces, &builds)?;
+    // Its own stream, so adding connection logs leaves the other tables as they were.
+    let mut conn_rng = StdRng::seed_from_u64(rng.gen());
+    super::connections::connection_logs(
+        target,
+        &mut conn_rng,
+        s.connection_logs,
+        &users,
+        &orgs,
+        &workspaces,
+    )
 }
 
 fn lognormal(rng: &mut StdRng) -> f64 {

@@ -1,9 +1,11 @@
 //! `coderlite seed`: a deterministic synthetic dataset shaped like a busy Coder deployment
 //! (statuses, roles, Zipf-skewed activity, a year of audit history growing over time with a
-//! weekday/office-hour pattern), written through the same bulk loader as `import`.
+//! weekday/office-hour pattern, AI Gateway interceptions, connection logs), written through
+//! the same bulk loader as `import`.
 
 mod activity;
 mod ai_activity;
+mod connections;
 mod gen;
 mod people;
 mod pick;
@@ -34,6 +36,10 @@ pub struct SeedArgs {
     /// usages and thoughts), over the last 150 days.
     #[arg(long, default_value_t = 20_000)]
     pub interceptions: usize,
+    /// Connection-log rows (agent sessions and web events on the workspaces), over the last
+    /// 90 days.
+    #[arg(long = "connection-logs", default_value_t = 20_000)]
+    pub connection_logs: usize,
     /// Distinct interception initiators (default: 15% of the users).
     #[arg(long)]
     pub initiators: Option<usize>,
@@ -56,6 +62,7 @@ pub struct Sizes {
     pub users: usize,
     pub audit_logs: usize,
     pub interceptions: usize,
+    pub connection_logs: usize,
     pub initiators: usize,
     pub workspaces: usize,
     pub builds: usize,
@@ -72,6 +79,7 @@ impl SeedArgs {
             users: self.users,
             audit_logs: self.audit_logs,
             interceptions: self.interceptions,
+            connection_logs: self.connection_logs,
             initiators: self.initiators.unwrap_or(self.users * 15 / 100).max(1),
             workspaces,
             builds: self.builds.unwrap_or(workspaces * 10).max(workspaces),
@@ -85,13 +93,14 @@ pub fn run(args: &SeedArgs) -> Result<(), String> {
     let started = Instant::now();
     let sizes = args.sizes()?;
     eprintln!(
-        "seeding {} ({} users, {} workspaces, {} builds, {} interceptions, {} audit logs, seed {})",
+        "seeding {} ({} users, {} workspaces, {} builds, {} interceptions, {} audit logs, {} connection logs, seed {})",
         args.db.display(),
         group(sizes.users as u64),
         group(sizes.workspaces as u64),
         group(sizes.builds as u64),
         group(sizes.interceptions as u64),
         group(sizes.audit_logs as u64),
+        group(sizes.connection_logs as u64),
         args.seed
     );
     let target = Target::create(&args.db, args.force)?;

@@ -3,37 +3,13 @@
 //! but not yet recorded in an audit row (it survives a crash between batches).
 
 use super::audit_chain as chain;
-use super::settings;
+use super::purge_pending;
+pub use super::purge_pending::Purged;
 use crate::error::ApiResult;
 use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
 
 /// Summary of batches removed but not yet recorded.
-const PENDING_KEY: &str = "audit_purge_pending";
-
-/// What one or more batches removed: row count, `seq` range and time range.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Purged {
-    pub rows: u64,
-    pub first_seq: i64,
-    pub last_seq: i64,
-    pub oldest: i64,
-    pub newest: i64,
-}
-
-impl Purged {
-    fn merge(&mut self, other: &Purged) {
-        if self.rows == 0 {
-            *self = other.clone();
-            return;
-        }
-        self.rows += other.rows;
-        self.first_seq = self.first_seq.min(other.first_seq);
-        self.last_seq = self.last_seq.max(other.last_seq);
-        self.oldest = self.oldest.min(other.oldest);
-        self.newest = self.newest.max(other.newest);
-    }
-}
+pub const PENDING_KEY: &str = "audit_purge_pending";
 
 /// Removes up to `batch` rows from the head of the log: rows older than `cutoff`, in `seq`
 /// order, up to `keep_from` (exclusive) when given. Moves the chain anchor and adds the batch
@@ -55,14 +31,7 @@ pub fn batch(
             if time >= cutoff || keep_from.is_some_and(|k| seq >= k) {
                 break;
             }
-            let one = Purged {
-                rows: 1,
-                first_seq: seq,
-                last_seq: seq,
-                oldest: time,
-                newest: time,
-            };
-            done.merge(&one);
+            done.merge(&Purged::one(seq, time));
             last_hash = Some(hash.unwrap_or_else(|| chain::GENESIS.to_string()));
         }
     }
@@ -78,21 +47,6 @@ pub fn batch(
             prev_hash,
         },
     )?;
-    let mut pending = pending(conn)?.unwrap_or_default();
-    pending.merge(&done);
-    settings::set(conn, PENDING_KEY, &serde_json::to_string(&pending)?)?;
+    purge_pending::add(conn, PENDING_KEY, &done)?;
     Ok(done)
-}
-
-/// What was removed since the last recorded purge, if anything.
-pub fn pending(conn: &Connection) -> ApiResult<Option<Purged>> {
-    Ok(settings::get(conn, PENDING_KEY)?
-        .and_then(|v| serde_json::from_str::<Purged>(&v).ok())
-        .filter(|p| p.rows > 0))
-}
-
-/// Forgets the pending summary once its audit row is written (same transaction).
-pub fn clear_pending(conn: &Connection) -> ApiResult<()> {
-    settings::delete(conn, PENDING_KEY)?;
-    Ok(())
 }

@@ -3,7 +3,29 @@
 //! wins, the first disconnect is kept), coderd-recorded web events one row each; and
 //! retention's batch delete.
 
+use super::purge_pending::{self, Purged};
+use crate::error::ApiResult;
 use rusqlite::{params, Connection, OptionalExtension};
+
+/// The stored columns in Coder's order (`state` is generated); what bulk loads insert.
+pub const COLUMNS: &[&str] = &[
+    "id",
+    "connect_time",
+    "organization_id",
+    "workspace_owner_id",
+    "workspace_id",
+    "workspace_name",
+    "agent_name",
+    "type",
+    "code",
+    "ip",
+    "user_agent",
+    "user_id",
+    "slug_or_port",
+    "connection_id",
+    "disconnect_reason",
+    "disconnect_time",
+];
 
 /// One connection event, resolved (organization, owner and name from its workspace).
 #[derive(Debug, Clone, Default)]
@@ -80,14 +102,27 @@ pub fn key_of(
     .optional()
 }
 
+/// Summary of retention batches removed but not yet recorded (`purge_pending`).
+pub const PURGE_PENDING_KEY: &str = "connection_log_purge_pending";
+
 /// Deletes up to `limit` rows connected before `before`, oldest first (Coder's
-/// `DeleteOldConnectionLogs`); returns how many.
-pub fn delete_before(conn: &Connection, before: i64, limit: i64) -> rusqlite::Result<usize> {
-    conn.prepare_cached(
-        "DELETE FROM connection_logs WHERE seq IN (SELECT seq FROM connection_logs \
-         INDEXED BY connection_logs_time WHERE connect_time < ?1 ORDER BY connect_time LIMIT ?2)",
-    )?
-    .execute(params![before, limit])
+/// `DeleteOldConnectionLogs`), and adds them to the pending purge summary; returns what it
+/// removed. The count triggers keep `connection_log_day_counts` exact in the same statement.
+pub fn delete_before(conn: &Connection, before: i64, limit: i64) -> ApiResult<Purged> {
+    let mut done = Purged::default();
+    {
+        let mut stmt = conn.prepare_cached(
+            "DELETE FROM connection_logs WHERE seq IN (SELECT seq FROM connection_logs \
+             INDEXED BY connection_logs_time WHERE connect_time < ?1 ORDER BY connect_time LIMIT ?2) \
+             RETURNING seq, connect_time",
+        )?;
+        let mut rows = stmt.query(params![before, limit])?;
+        while let Some(r) = rows.next()? {
+            done.merge(&Purged::one(r.get(0)?, r.get(1)?));
+        }
+    }
+    purge_pending::add(conn, PURGE_PENDING_KEY, &done)?;
+    Ok(done)
 }
 
 /// Rows connected before `before` (what retention has still to delete).

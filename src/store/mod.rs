@@ -21,6 +21,7 @@ pub mod interception_usages;
 pub mod interceptions;
 pub mod members;
 pub mod orgs;
+pub mod purge_pending;
 pub mod seat_report;
 pub mod settings;
 pub mod user_list;
@@ -55,14 +56,16 @@ pub fn user_named_sql(col: &str, username: &str, p: &mut Params) -> String {
     )
 }
 
-/// `col` is a user with `email` (lower-cased by the parser); deleted users too unless
-/// `live_only`.
+/// `col` is a user with `email` (lower-cased by the parser). With `live_only`, the one
+/// non-deleted user of that e-mail (live e-mails are unique: `=` keeps the index order of
+/// `col`); otherwise deleted users too.
 pub fn user_email_sql(col: &str, email: &str, live_only: bool, p: &mut Params) -> String {
-    let live = if live_only { " AND deleted = 0" } else { "" };
-    format!(
-        "{col} IN (SELECT id FROM users WHERE lower(email) = {}{live})",
-        p.push(email.to_string())
-    )
+    let ph = p.push(email.to_string());
+    if live_only {
+        format!("{col} = (SELECT id FROM users WHERE lower(email) = {ph} AND deleted = 0)")
+    } else {
+        format!("{col} IN (SELECT id FROM users WHERE lower(email) = {ph})")
+    }
 }
 
 /// ` WHERE a AND b …`, or nothing for no terms.

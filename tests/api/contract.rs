@@ -22,11 +22,13 @@ mod walk;
 const TABLE_JSON: &str = include_str!("contract/coder_types.json");
 
 /// Enum values coderlite sends that the table's release lacks: coderlite's own audit
-/// resources (retention purges, online backups) and resource types of newer Coder releases.
+/// resources (retention purges of audit and connection logs, online backups) and resource
+/// types of newer Coder releases.
 const EXTENSIONS: &[(&str, &[&str])] = &[(
     "ResourceType",
     &[
         "audit_log",
+        "connection_log",
         "database_backup",
         "chat_project",
         "mcp_server_config",

@@ -202,6 +202,7 @@ fn seed(db: &Path) {
         users: 120,
         audit_logs: 3_000,
         interceptions: 500,
+        connection_logs: 0,
         initiators: None,
         workspaces: None,
         builds: None,

@@ -65,12 +65,13 @@ fn dump(c: &Connection) -> Vec<String> {
 }
 
 /// Takes a new (empty) database back to schema version 5: without the connection logs of
-/// version 7 and the AI Gateway tables, indexes, triggers and interception columns of
+/// versions 7 and 8 (dropping the tables drops 8's indexes) and the AI Gateway tables, indexes, triggers and interception columns of
 /// version 6.
 fn back_to_version_5(c: &Connection) {
     // Dropping the tables drops their indexes and triggers too.
     c.execute_batch(
         "DROP TABLE connection_logs; DROP TABLE connection_log_day_counts;
+         DROP TABLE connection_log_key_counts;
          DROP TABLE aibridge_session_order; DROP TABLE aibridge_session_total;
          DROP TABLE aibridge_token_usages;
          DROP TABLE aibridge_user_prompts; DROP TABLE aibridge_tool_usages;
@@ -294,4 +295,80 @@ fn version_5_interceptions_become_sessions_of_their_own() {
         strings(&old, "SELECT n || '' FROM aibridge_session_total"),
         vec!["0"]
     );
+}
+
+#[test]
+fn version_7_connection_logs_get_covering_indexes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut fresh = Connection::open(dir.path().join("fresh.db")).expect("open");
+    migrate(&mut fresh).expect("new schema");
+    let mut old = Connection::open(dir.path().join("v7.db")).expect("open");
+    migrate(&mut old).expect("new schema");
+    // Version 7's indexes, and a row with its counter.
+    old.execute_batch(
+        "DROP INDEX connection_logs_time; DROP INDEX connection_logs_org_time;
+         DROP INDEX connection_logs_type_time;
+         DROP INDEX connection_logs_state_time; DROP INDEX connection_logs_owner_time;
+         DROP INDEX connection_logs_user_time; DROP INDEX connection_logs_workspace_time;
+         CREATE INDEX connection_logs_time ON connection_logs
+             (connect_time, organization_id, type, state);
+         CREATE INDEX connection_logs_org_time ON connection_logs (organization_id, connect_time);
+         CREATE INDEX connection_logs_type_time ON connection_logs (type, connect_time);
+         CREATE INDEX connection_logs_state_time ON connection_logs (state, connect_time);
+         CREATE INDEX connection_logs_owner_time ON connection_logs (workspace_owner_id, connect_time);
+         CREATE INDEX connection_logs_user_time ON connection_logs (user_id, connect_time)
+             WHERE user_id IS NOT NULL;
+         CREATE INDEX connection_logs_workspace_time ON connection_logs (workspace_id, connect_time);
+         INSERT INTO connection_logs (id, connect_time, organization_id, workspace_owner_id,
+             workspace_id, workspace_name, agent_name, type, connection_id)
+             VALUES ('r', 86400000001, 'o', 'u', 'w', 'dev', 'main', 'ssh', 'c');
+         DROP TRIGGER connection_logs_key_counts_insert;
+         DROP TRIGGER connection_logs_key_counts_delete;
+         DROP TRIGGER connection_logs_key_counts_update;
+         DROP TABLE connection_log_key_counts;
+         PRAGMA user_version = 7;",
+    )
+    .expect("v7 file");
+    assert_ne!(
+        gateway_schema(&old),
+        gateway_schema(&fresh),
+        "the fixture is v7"
+    );
+    migrate(&mut old).expect("upgrade");
+    assert_eq!(gateway_schema(&old), gateway_schema(&fresh));
+    assert_eq!(
+        strings(
+            &old,
+            "SELECT id || ' ' || state FROM connection_logs INDEXED BY connection_logs_owner_time \
+             WHERE workspace_owner_id = 'u'"
+        ),
+        vec!["r ongoing"]
+    );
+    assert_eq!(
+        strings(
+            &old,
+            "SELECT day || ' ' || type || ' ' || state || ' ' || n FROM connection_log_day_counts"
+        ),
+        vec!["1 ssh ongoing 1"]
+    );
+    // The key counters start from the rows already there.
+    assert_eq!(
+        strings(
+            &old,
+            "SELECT key || ' ' || type || ' ' || state || ' ' || n FROM connection_log_key_counts ORDER BY 1"
+        ),
+        vec!["o:u ssh ongoing 1", "w:w ssh ongoing 1"]
+    );
+    old.execute_batch("UPDATE connection_logs SET disconnect_time = 86400000002")
+        .expect("disconnect");
+    assert_eq!(
+        strings(
+            &old,
+            "SELECT key || ' ' || state || ' ' || n FROM connection_log_key_counts ORDER BY 1"
+        ),
+        vec!["o:u completed 1", "w:w completed 1"]
+    );
+    old.execute_batch("DELETE FROM connection_logs")
+        .expect("delete");
+    assert!(strings(&old, "SELECT key FROM connection_log_key_counts").is_empty());
 }

@@ -693,14 +693,14 @@ fn api_backup_needs_a_backup_dir() {
 // ---------------------------------------------------------------------------------------
 // Configuration file
 
-fn cli() -> clap::Command {
+pub(crate) fn cli() -> clap::Command {
     use clap::Args;
     clap::Command::new("coderlite").subcommand(coderlite::config::file::ServerArgs::augment_args(
         clap::Command::new("server"),
     ))
 }
 
-fn load(args: &[&str]) -> Result<coderlite::config::file::Loaded, String> {
+pub(crate) fn load(args: &[&str]) -> Result<coderlite::config::file::Loaded, String> {
     let argv = std::iter::once("coderlite")
         .chain(args.iter().copied())
         .map(std::ffi::OsString::from)
@@ -708,7 +708,9 @@ fn load(args: &[&str]) -> Result<coderlite::config::file::Loaded, String> {
     coderlite::config::file::load(cli(), argv).map_err(|e| format!("{e:?}"))
 }
 
-fn server_args(l: &coderlite::config::file::Loaded) -> coderlite::config::file::ServerArgs {
+pub(crate) fn server_args(
+    l: &coderlite::config::file::Loaded,
+) -> coderlite::config::file::ServerArgs {
     use clap::FromArgMatches;
     let (_, sub) = l.matches.subcommand().expect("server");
     coderlite::config::file::ServerArgs::from_arg_matches(sub).expect("args")

@@ -34,6 +34,7 @@ const BIG_TABLES: &[&str] = &[
     "aibridge_tool_usages",
     "aibridge_model_thoughts",
     "workspace_builds",
+    "connection_logs",
 ];
 
 /// A new database being loaded.
@@ -260,6 +261,8 @@ impl Target {
         // Tables derived from the loaded rows, whose triggers were off for the load.
         crate::store::ai_sessions::rebuild_order(conn)
             .map_err(|e| format!("cannot order the AI Gateway sessions: {e}"))?;
+        crate::store::connection_log_counts::rebuild(conn)
+            .map_err(|e| format!("cannot count the connection logs: {e}"))?;
         finalize::check_foreign_keys(conn)?;
         let t = Instant::now();
         finalize::analyze(conn).map_err(|e| format!("ANALYZE failed: {e}"))?;

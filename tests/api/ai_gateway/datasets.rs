@@ -14,6 +14,7 @@ fn seed(db: &Path, interceptions: usize) {
         users: 60,
         audit_logs: 200,
         interceptions,
+        connection_logs: 0,
         initiators: Some(12),
         workspaces: None,
         builds: None,
