@@ -89,7 +89,10 @@ mod tests {
         assert_eq!(format_micros(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_micros(1_500_000), "1970-01-01T00:00:01.5Z");
         assert_eq!(format_compact(1_500_000), "19700101T000001Z");
-        assert_eq!(format_go_string(1_500_000), "1970-01-01 00:00:01.5 +0000 UTC");
+        assert_eq!(
+            format_go_string(1_500_000),
+            "1970-01-01 00:00:01.5 +0000 UTC"
+        );
         assert_eq!(
             format_go_string(ZERO_TIME_MICROS),
             "0001-01-01 00:00:00 +0000 UTC"

@@ -103,7 +103,13 @@ pub struct ServerConfig {
 
     /// Keep connection-log rows this long (by connect time; units as `--audit-retention`);
     /// 0 = forever.
-    #[arg(long, env = "CODERLITE_CONNECTION_LOG_RETENTION", default_value = "0")]
+    /// Coder's spelling, `--connection-logs-retention`, is accepted too.
+    #[arg(
+        long,
+        alias = "connection-logs-retention",
+        env = "CODERLITE_CONNECTION_LOG_RETENTION",
+        default_value = "0"
+    )]
     pub connection_log_retention: duration::HumanDuration,
 
     /// POST every committed audit row as JSON to this URL (at least once, in order).

@@ -206,6 +206,12 @@ fn retention_is_a_flag_and_a_config_file_key() {
         .connection_log_retention
         .is_zero());
     assert!(load(&["server", "--connection-log-retention", "soon"]).is_err());
+    // Coder's spelling of the flag.
+    let coder = load(&["server", "--connection-logs-retention", "30d"]).expect("alias");
+    assert_eq!(
+        server_args(&coder).config.connection_log_retention.secs,
+        30 * 86_400
+    );
 }
 
 #[test]
