@@ -154,10 +154,16 @@ CREATE INDEX aibridge_interceptions_thread_roots ON aibridge_interceptions
 CREATE INDEX aibridge_interceptions_thread_root ON aibridge_interceptions (thread_root_id)
     WHERE thread_root_id IS NOT NULL;
 -- The models, clients and providers pick-lists walk these in order.
-CREATE INDEX aibridge_interceptions_model ON aibridge_interceptions (model)
+CREATE INDEX aibridge_interceptions_model ON aibridge_interceptions
+    (model, session_id, initiator_id, started_at, ended_at, thread_root_id, last_prompt_at)
     WHERE ended_at IS NOT NULL;
 CREATE INDEX aibridge_interceptions_client ON aibridge_interceptions (client)
     WHERE ended_at IS NOT NULL;
+-- A sessions page filtered by model or client groups the matching interceptions from these
+-- (session order, everything the grouping reads; migration 0009).
+CREATE INDEX aibridge_interceptions_client_session ON aibridge_interceptions
+    (COALESCE(client, 'Unknown'), session_id, initiator_id, started_at, ended_at,
+     thread_root_id, last_prompt_at) WHERE ended_at IS NOT NULL;
 CREATE INDEX aibridge_interceptions_provider_name ON aibridge_interceptions
     (provider_name, started_at, provider) WHERE ended_at IS NOT NULL;
 

@@ -304,7 +304,7 @@ fn version_7_connection_logs_get_covering_indexes() {
     migrate(&mut fresh).expect("new schema");
     let mut old = Connection::open(dir.path().join("v7.db")).expect("open");
     migrate(&mut old).expect("new schema");
-    // Version 7's indexes, and a row with its counter.
+    // Version 7's indexes (and version 8's model index), and a row with its counter.
     old.execute_batch(
         "DROP INDEX connection_logs_time; DROP INDEX connection_logs_org_time;
          DROP INDEX connection_logs_type_time;
@@ -326,6 +326,10 @@ fn version_7_connection_logs_get_covering_indexes() {
          DROP TRIGGER connection_logs_key_counts_delete;
          DROP TRIGGER connection_logs_key_counts_update;
          DROP TABLE connection_log_key_counts;
+         DROP INDEX aibridge_interceptions_client_session;
+         DROP INDEX aibridge_interceptions_model;
+         CREATE INDEX aibridge_interceptions_model ON aibridge_interceptions (model)
+             WHERE ended_at IS NOT NULL;
          PRAGMA user_version = 7;",
     )
     .expect("v7 file");
