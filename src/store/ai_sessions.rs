@@ -1,11 +1,11 @@
 //! AI Gateway sessions: completed interceptions grouped by `(session_id, initiator_id)`, in
-//! Coder's order (`last_active_at DESC, session_id DESC`). One statement per page: the page of
-//! session keys first, then each page row's fields from its interceptions and usages.
+//! Coder's order (`last_active_at DESC, session_id DESC`). One statement per page.
 //!
-//! The page of keys comes from `aibridge_session_order` (kept by triggers) when the filters
-//! only name the session's key (initiator, session id): its `last_active_at` is then the
-//! session's own. Any filter on single interceptions (provider, model, client, times) changes
-//! which interceptions count, so those pages group the matching interceptions instead.
+//! The rows come kept by triggers: `aibridge_session_order` (one per session, all a page
+//! shows) and `aibridge_session_facets` (a session's times per provider, provider name, model
+//! and client). A filter on one such value reads that value's rows; a time range keeps the
+//! rows of sessions that lie inside it and groups the matching interceptions of the few that
+//! cross its edges; two or more value filters group the matching interceptions.
 
 use super::Params;
 use crate::model::ai_gateway::{AIBridgeSession, TokenSums};
@@ -37,26 +37,56 @@ pub fn cursor(conn: &Connection, session_id: &str) -> rusqlite::Result<Option<Cu
     }))
 }
 
-/// Conditions on `aibridge_session_order so` (key filters only).
-fn order_where(q: &AISessionQuery, p: &mut Params) -> Vec<String> {
-    let mut w = vec!["1 = 1".to_string()];
-    if let Some(v) = &q.initiator_id {
-        w.push(format!("so.initiator_id = {}", p.push(v.clone())));
+/// Where a page's sessions and their times come from.
+enum Source {
+    /// `aibridge_session_order`: no filter on single interceptions' values.
+    Whole,
+    /// `aibridge_session_facets` for one (facet, value): one value filter.
+    Facet(&'static str, String),
+    /// The matching interceptions grouped at query time: two or more value filters.
+    Grouped,
+}
+
+fn source(q: &AISessionQuery) -> Source {
+    let set: Vec<(&'static str, &String)> = [
+        ("provider", &q.provider),
+        ("provider_name", &q.provider_name),
+        ("model", &q.model),
+        ("client", &q.client),
+    ]
+    .into_iter()
+    .filter_map(|(f, v)| v.as_ref().map(|v| (f, v)))
+    .collect();
+    match set.as_slice() {
+        [] => Source::Whole,
+        [(facet, value)] => Source::Facet(facet, (*value).clone()),
+        _ => Source::Grouped,
     }
-    if let Some(v) = &q.session_id {
-        w.push(format!("so.session_id = {}", p.push(v.clone())));
+}
+
+/// The kept rows `b` of a source, with the conditions of the facet and the session's key.
+fn base(src: &Source, q: &AISessionQuery, p: &mut Params) -> (&'static str, Vec<String>) {
+    let mut w = Vec::new();
+    let table = match src {
+        Source::Facet(facet, value) => {
+            w.push(format!("b.facet = '{facet}'"));
+            w.push(format!("b.value = {}", p.push(value.clone())));
+            "aibridge_session_facets"
+        }
+        _ => "aibridge_session_order",
+    };
+    w.extend(p.eq("b.initiator_id", &q.initiator_id));
+    w.extend(p.eq("b.session_id", &q.session_id));
+    if w.is_empty() {
+        w.push("1 = 1".into());
     }
-    w
+    (table, w)
 }
 
 /// Conditions on `aibridge_interceptions ai` (completed, every filter).
 pub fn interception_where(q: &AISessionQuery, p: &mut Params) -> String {
     let mut w = vec!["ai.ended_at IS NOT NULL".to_string()];
-    let mut eq = |col: &str, v: &Option<String>, p: &mut Params| {
-        if let Some(v) = v {
-            w.push(format!("{col} = {}", p.push(v.clone())));
-        }
-    };
+    let mut eq = |col: &str, v: &Option<String>, p: &mut Params| w.extend(p.eq(col, v));
     eq("ai.initiator_id", &q.initiator_id, p);
     eq("ai.provider", &q.provider, p);
     eq("ai.provider_name", &q.provider_name, p);
@@ -72,6 +102,54 @@ pub fn interception_where(q: &AISessionQuery, p: &mut Params) -> String {
     w.join(" AND ")
 }
 
+/// The matching interceptions of each session grouped: its page fields.
+const GROUPED: &str = "ai.session_id AS session_id, ai.initiator_id AS initiator_id, \
+     min(ai.started_at) AS started_at, max(ai.ended_at) AS ended_at, \
+     sum(ai.thread_root_id IS NULL) AS threads, \
+     COALESCE(max(ai.last_prompt_at), min(ai.started_at)) AS last_active_at";
+
+/// `agg`: every matching session's key with `started_at`, `ended_at`, `threads` and
+/// `last_active_at` over its matching interceptions; None when the kept rows are the answer
+/// as they are (no time filter, no grouping).
+fn matching_cte(q: &AISessionQuery, src: &Source, p: &mut Params) -> Option<String> {
+    if let Source::Grouped = src {
+        return Some(format!(
+            "agg AS (SELECT {GROUPED} FROM aibridge_interceptions ai WHERE {} \
+             GROUP BY ai.session_id, ai.initiator_id)",
+            interception_where(q, p)
+        ));
+    }
+    if q.started_after.is_none() && q.started_before.is_none() {
+        return None;
+    }
+    // A session all of whose starts lie inside the range keeps its rows' times; one that
+    // starts both inside and outside (few: the range's edges cross it) is grouped from its
+    // matching interceptions.
+    let (table, mut w) = base(src, q, p);
+    let mut inside = Vec::new();
+    if let Some(a) = q.started_after {
+        let a = p.push(a);
+        w.push(format!("b.max_started_at >= {a}"));
+        inside.push(format!("b.min_started_at >= {a}"));
+    }
+    if let Some(b) = q.started_before {
+        let b = p.push(b);
+        w.push(format!("b.min_started_at <= {b}"));
+        inside.push(format!("b.max_started_at <= {b}"));
+    }
+    let (w, inside) = (w.join(" AND "), inside.join(" AND "));
+    let each = interception_where(q, p);
+    Some(format!(
+        "agg AS (SELECT b.session_id AS session_id, b.initiator_id AS initiator_id, \
+         b.min_started_at AS started_at, b.max_ended_at AS ended_at, b.threads AS threads, \
+         COALESCE(b.max_prompt_at, b.min_started_at) AS last_active_at \
+         FROM {table} b WHERE {w} AND {inside} \
+         UNION ALL SELECT {GROUPED} FROM {table} b CROSS JOIN aibridge_interceptions ai \
+         ON ai.session_id = b.session_id AND ai.initiator_id = b.initiator_id AND {each} \
+         WHERE {w} AND NOT ({inside}) GROUP BY ai.session_id, ai.initiator_id)"
+    ))
+}
+
 /// Sessions matching `q` (Coder's `CountAIBridgeSessions`: no cap).
 pub fn count(conn: &Connection, q: &AISessionQuery) -> rusqlite::Result<i64> {
     let (sql, p) = count_sql(q);
@@ -82,24 +160,19 @@ pub fn count(conn: &Connection, q: &AISessionQuery) -> rusqlite::Result<i64> {
 /// The statement of `count`; only values travel as parameters.
 pub fn count_sql(q: &AISessionQuery) -> (String, Params) {
     let mut p = Params::default();
-    let sql = if q.per_interception() {
-        format!(
-            "SELECT count(*) FROM (SELECT 1 FROM aibridge_interceptions ai WHERE {} \
-             GROUP BY ai.session_id, ai.initiator_id)",
-            interception_where(q, &mut p)
-        )
-    } else if q.initiator_id.is_none() && q.session_id.is_none() {
+    let src = source(q);
+    let sql = if let Some(cte) = matching_cte(q, &src, &mut p) {
+        format!("WITH {cte} SELECT count(*) FROM agg")
+    } else if matches!(src, Source::Whole) && q.initiator_id.is_none() && q.session_id.is_none() {
         "SELECT n FROM aibridge_session_total".to_string()
     } else {
-        format!(
-            "SELECT count(*) FROM aibridge_session_order so WHERE {}",
-            order_where(q, &mut p).join(" AND ")
-        )
+        let (table, w) = base(&src, q, &mut p);
+        format!("SELECT count(*) FROM {table} b WHERE {}", w.join(" AND "))
     };
     (sql, p)
 }
 
-/// `agg`: the page's keys with `started_at`, `ended_at`, `threads`, `last_active_at`.
+/// `page`: the page's keys with `started_at`, `ended_at`, `threads`, `last_active_at`.
 fn page_cte(
     q: &AISessionQuery,
     after: Option<&Cursor>,
@@ -107,54 +180,37 @@ fn page_cte(
     offset: i64,
     p: &mut Params,
 ) -> String {
-    let order = "last_active_at DESC, session_id DESC, initiator_id DESC";
-    if q.per_interception() {
-        let w = interception_where(q, p);
-        let having = match after {
-            Some(c) => format!(
-                "HAVING (last_active_at, ai.session_id) < ({}, {})",
-                p.push(c.last_active_at),
-                p.push(c.session_id.clone())
-            ),
-            None => String::new(),
-        };
+    let src = source(q);
+    let cursor = |col: &str, p: &mut Params| match after {
+        Some(c) => format!(
+            " AND ({col}last_active_at, {col}session_id) < ({}, {})",
+            p.push(c.last_active_at),
+            p.push(c.session_id.clone())
+        ),
+        None => String::new(),
+    };
+    if let Some(cte) = matching_cte(q, &src, p) {
+        let after = cursor("", p);
         let (lim, off) = (p.push(limit), p.push(offset));
-        format!(
-            "agg AS (SELECT ai.session_id AS session_id, ai.initiator_id AS initiator_id, \
-             min(ai.started_at) AS started_at, max(ai.ended_at) AS ended_at, \
-             sum(ai.thread_root_id IS NULL) AS threads, \
-             COALESCE(max(ai.last_prompt_at), min(ai.started_at)) AS last_active_at \
-             FROM aibridge_interceptions ai WHERE {w} \
-             GROUP BY ai.session_id, ai.initiator_id {having} \
-             ORDER BY {order} LIMIT {lim} OFFSET {off})"
-        )
-    } else {
-        let mut w = order_where(q, p);
-        if let Some(c) = after {
-            w.push(format!(
-                "(so.last_active_at, so.session_id) < ({}, {})",
-                p.push(c.last_active_at),
-                p.push(c.session_id.clone())
-            ));
-        }
-        let (lim, off) = (p.push(limit), p.push(offset));
-        format!(
-            "keys AS (SELECT so.session_id, so.initiator_id, so.last_active_at \
-             FROM aibridge_session_order so WHERE {} ORDER BY {order} LIMIT {lim} OFFSET {off}), \
-             agg AS (SELECT k.session_id AS session_id, k.initiator_id AS initiator_id, \
-             min(ai.started_at) AS started_at, max(ai.ended_at) AS ended_at, \
-             sum(ai.thread_root_id IS NULL) AS threads, k.last_active_at AS last_active_at \
-             FROM keys k JOIN aibridge_interceptions ai ON ai.session_id = k.session_id \
-             AND ai.initiator_id = k.initiator_id AND ai.ended_at IS NOT NULL \
-             GROUP BY k.session_id, k.initiator_id)",
-            w.join(" AND ")
-        )
+        return format!(
+            "{cte}, page AS (SELECT * FROM agg WHERE 1 = 1{after} \
+             ORDER BY last_active_at DESC, session_id DESC, initiator_id DESC \
+             LIMIT {lim} OFFSET {off})"
+        );
     }
+    // The kept rows in their index's order.
+    let (table, w) = base(&src, q, p);
+    let after = cursor("b.", p);
+    let (lim, off) = (p.push(limit), p.push(offset));
+    format!(
+        "page AS (SELECT b.session_id AS session_id, b.initiator_id AS initiator_id, \
+         b.min_started_at AS started_at, b.max_ended_at AS ended_at, b.threads AS threads, \
+         b.last_active_at AS last_active_at FROM {table} b WHERE {}{after} \
+         ORDER BY b.last_active_at DESC, b.session_id DESC, b.initiator_id DESC \
+         LIMIT {lim} OFFSET {off})",
+        w.join(" AND ")
+    )
 }
-
-/// The session's completed interceptions, alias `s`, for the page row `a`.
-const SAME_SESSION: &str =
-    "s.session_id = a.session_id AND s.initiator_id = a.initiator_id AND s.ended_at IS NOT NULL";
 
 /// One page of sessions, newest activity first; `after` continues after a cursor.
 pub fn list(
@@ -170,7 +226,9 @@ pub fn list(
     rows.collect()
 }
 
-/// The statement of `list`; only values travel as parameters.
+/// The statement of `list`; only values travel as parameters. What a page shows of the
+/// whole session (providers, models, client, metadata, tokens, last prompt) is kept in
+/// `aibridge_session_order`.
 pub fn list_sql(
     q: &AISessionQuery,
     after: Option<&Cursor>,
@@ -182,24 +240,10 @@ pub fn list_sql(
     let sql = format!(
         "WITH {cte} \
          SELECT a.session_id, u.id, u.username, u.name, u.avatar_url, a.started_at, a.ended_at, \
-         a.threads, a.last_active_at, \
-         (SELECT json_group_array(DISTINCT s.provider) FROM aibridge_interceptions s \
-          WHERE {SAME_SESSION}), \
-         (SELECT json_group_array(DISTINCT s.model) FROM aibridge_interceptions s \
-          WHERE {SAME_SESSION}), \
-         (SELECT s.client FROM aibridge_interceptions s WHERE {SAME_SESSION} \
-          ORDER BY s.started_at, s.id LIMIT 1), \
-         (SELECT s.metadata FROM aibridge_interceptions s WHERE {SAME_SESSION} \
-          ORDER BY s.started_at, s.id LIMIT 1), \
-         (SELECT json_array(COALESCE(sum(tu.input_tokens), 0), COALESCE(sum(tu.output_tokens), 0), \
-                 COALESCE(sum(tu.cache_read_input_tokens), 0), \
-                 COALESCE(sum(tu.cache_write_input_tokens), 0)) \
-          FROM aibridge_interceptions s JOIN aibridge_token_usages tu ON tu.interception_id = s.id \
-          WHERE {SAME_SESSION}), \
-         (SELECT up.prompt FROM aibridge_interceptions s \
-          JOIN aibridge_user_prompts up ON up.interception_id = s.id WHERE {SAME_SESSION} \
-          ORDER BY up.created_at DESC, up.id DESC LIMIT 1) \
-         FROM agg a JOIN users u ON u.id = a.initiator_id \
+         a.threads, a.last_active_at, so.providers, so.models, so.client, so.metadata, \
+         so.token_sums, so.last_prompt \
+         FROM page a JOIN aibridge_session_order so ON so.session_id = a.session_id \
+         AND so.initiator_id = a.initiator_id JOIN users u ON u.id = a.initiator_id \
          ORDER BY a.last_active_at DESC, a.session_id DESC, a.initiator_id DESC"
     );
     (sql, p)
@@ -254,8 +298,8 @@ fn from_row(r: &Row) -> rusqlite::Result<AIBridgeSession> {
     })
 }
 
-/// Recomputes what the prompt and interception triggers keep (each interception's newest
-/// prompt, the session order and its total) from the rows, after bulk loads, which insert
+/// Recomputes what the session triggers keep (each interception's newest prompt, the
+/// sessions' rows and facets, their total) from the rows, after bulk loads, which insert
 /// with those triggers off.
 pub fn rebuild_order(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
@@ -264,10 +308,14 @@ pub fn rebuild_order(conn: &Connection) -> rusqlite::Result<()> {
                GROUP BY interception_id) pm
          WHERE pm.interception_id = aibridge_interceptions.id;
          DELETE FROM aibridge_session_order;
-         INSERT INTO aibridge_session_order (session_id, initiator_id, min_started_at, max_prompt_at)
-         SELECT session_id, initiator_id, min(started_at), max(last_prompt_at)
-         FROM aibridge_interceptions WHERE ended_at IS NOT NULL
-         GROUP BY session_id, initiator_id;
+         INSERT INTO aibridge_session_order (session_id, initiator_id, min_started_at,
+             max_started_at, max_ended_at, threads, max_prompt_at, providers, models, client,
+             metadata, token_sums, last_prompt)
+         SELECT * FROM aibridge_session_order_rollup;
+         DELETE FROM aibridge_session_facets;
+         INSERT INTO aibridge_session_facets (facet, value, session_id, initiator_id,
+             min_started_at, max_started_at, max_ended_at, threads, max_prompt_at)
+         SELECT * FROM aibridge_session_facet_rollup;
          UPDATE aibridge_session_total SET n = (SELECT count(*) FROM aibridge_session_order);",
     )
 }

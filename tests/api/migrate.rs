@@ -72,6 +72,8 @@ fn back_to_version_5(c: &Connection) {
     c.execute_batch(
         "DROP TABLE connection_logs; DROP TABLE connection_log_day_counts;
          DROP TABLE connection_log_key_counts;
+         DROP VIEW aibridge_session_order_rollup; DROP VIEW aibridge_session_facet_rollup;
+         DROP TABLE aibridge_session_facets; DROP TABLE aibridge_session_refresh;
          DROP TABLE aibridge_session_order; DROP TABLE aibridge_session_total;
          DROP TABLE aibridge_token_usages;
          DROP TABLE aibridge_user_prompts; DROP TABLE aibridge_tool_usages;
@@ -90,6 +92,32 @@ fn back_to_version_5(c: &Connection) {
          CREATE INDEX aibridge_interceptions_started ON aibridge_interceptions (started_at, id);",
     )
     .expect("v5 interceptions");
+}
+
+/// Takes the AI Gateway sessions' kept rows back to schema version 9: version 6's order
+/// table and its triggers, without version 10's rollups, facets and refresh trigger.
+fn back_to_version_9_sessions(c: &Connection) {
+    c.execute_batch(
+        "DROP VIEW aibridge_session_order_rollup; DROP VIEW aibridge_session_facet_rollup;
+         DROP TABLE aibridge_session_facets; DROP TABLE aibridge_session_refresh;
+         DROP TABLE aibridge_session_order; DROP TABLE aibridge_session_total;
+         DROP TRIGGER aibridge_session_interception_insert;
+         DROP TRIGGER aibridge_session_interception_delete;
+         DROP TRIGGER aibridge_session_interception_update;
+         DROP TRIGGER aibridge_session_prompt_insert; DROP TRIGGER aibridge_session_prompt_change;
+         DROP TRIGGER aibridge_session_prompt_delete; DROP TRIGGER aibridge_session_tokens_insert;
+         DROP TRIGGER aibridge_session_tokens_change; DROP TRIGGER aibridge_session_tokens_delete;",
+    )
+    .expect("drop version 10's session rows");
+    let v6 = include_str!("../../migrations/0006_ai_gateway.sql");
+    let from = v6
+        .find("CREATE TABLE aibridge_session_order")
+        .expect("order table");
+    let to = v6
+        .rfind("INSERT INTO aibridge_session_order")
+        .expect("initial rows");
+    c.execute_batch(&v6[from..to])
+        .expect("version 6's session order");
 }
 
 #[test]
@@ -333,6 +361,7 @@ fn version_7_connection_logs_get_covering_indexes() {
          PRAGMA user_version = 7;",
     )
     .expect("v7 file");
+    back_to_version_9_sessions(&old);
     assert_ne!(
         gateway_schema(&old),
         gateway_schema(&fresh),
@@ -375,4 +404,80 @@ fn version_7_connection_logs_get_covering_indexes() {
     old.execute_batch("DELETE FROM connection_logs")
         .expect("delete");
     assert!(strings(&old, "SELECT key FROM connection_log_key_counts").is_empty());
+}
+
+#[test]
+fn version_9_sessions_get_their_rows_and_facets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut fresh = Connection::open(dir.path().join("fresh.db")).expect("open");
+    migrate(&mut fresh).expect("new schema");
+    let mut old = Connection::open(dir.path().join("v9.db")).expect("open");
+    migrate(&mut old).expect("new schema");
+    back_to_version_9_sessions(&old);
+    old.execute_batch(
+        "INSERT INTO users (id, email, username, created_at, updated_at)
+             VALUES ('u', 'u@x.io', 'u', 0, 0);
+         INSERT INTO aibridge_interceptions (id, initiator_id, provider, provider_name, model,
+             started_at, ended_at, client, client_session_id) VALUES
+             ('a', 'u', 'openai', 'oa', 'gpt-5', 10, 20, 'Codex', 's'),
+             ('b', 'u', 'anthropic', 'an', 'claude', 30, 40, NULL, 's'),
+             ('open', 'u', 'openai', 'oa', 'gpt-5', 50, NULL, NULL, NULL);
+         INSERT INTO aibridge_user_prompts (id, interception_id, prompt, created_at)
+             VALUES ('p1', 'a', 'first', 15), ('p2', 'b', 'second', 35);
+         INSERT INTO aibridge_token_usages (id, interception_id, input_tokens, output_tokens,
+             created_at) VALUES ('t1', 'a', 5, 6, 16), ('t2', 'b', 1, 1, 36);
+         PRAGMA user_version = 9;",
+    )
+    .expect("v9 file");
+    assert_ne!(
+        gateway_schema(&old),
+        gateway_schema(&fresh),
+        "the fixture is v9"
+    );
+    migrate(&mut old).expect("upgrade");
+    assert_eq!(gateway_schema(&old), gateway_schema(&fresh));
+    let order = "SELECT session_id || ' ' || min_started_at || ' ' || max_ended_at || ' ' || \
+                 threads || ' ' || last_active_at || ' ' || providers || ' ' || models || ' ' || \
+                 COALESCE(client, '-') || ' ' || token_sums || ' ' || COALESCE(last_prompt, '-') \
+                 FROM aibridge_session_order ORDER BY 1";
+    assert_eq!(
+        strings(&old, order),
+        vec![r#"s 10 40 2 35 ["openai","anthropic"] ["gpt-5","claude"] Codex [6,7,0,0] second"#]
+    );
+    let facets = "SELECT facet || ' ' || value || ' ' || min_started_at || ' ' || \
+                  last_active_at FROM aibridge_session_facets ORDER BY 1";
+    let want = vec![
+        "client Codex 10 15",
+        "client Unknown 30 35",
+        "model claude 30 35",
+        "model gpt-5 10 15",
+        "provider anthropic 30 35",
+        "provider openai 10 15",
+        "provider_name an 30 35",
+        "provider_name oa 10 15",
+    ];
+    assert_eq!(strings(&old, facets), want);
+    assert_eq!(
+        strings(&old, "SELECT n || '' FROM aibridge_session_total"),
+        vec!["1"]
+    );
+    // The triggers keep them from then on: a prompt gone, a session completed, tokens moved.
+    old.execute_batch(
+        "DELETE FROM aibridge_user_prompts WHERE id = 'p2';
+         UPDATE aibridge_interceptions SET ended_at = 60 WHERE id = 'open';
+         UPDATE aibridge_token_usages SET interception_id = 'open' WHERE id = 't1';",
+    )
+    .expect("writes");
+    assert_eq!(
+        strings(&old, order),
+        vec![
+            r#"open 50 60 1 50 ["openai"] ["gpt-5"] - [5,6,0,0] -"#,
+            r#"s 10 40 2 15 ["openai","anthropic"] ["gpt-5","claude"] Codex [1,1,0,0] first"#,
+        ]
+    );
+    assert_eq!(
+        strings(&old, "SELECT n || '' FROM aibridge_session_total"),
+        vec!["2"]
+    );
+    assert!(strings(&old, "SELECT session_id FROM aibridge_session_refresh").is_empty());
 }

@@ -41,6 +41,7 @@ struct Row {
     session: String,
     initiator: String,
     provider: String,
+    provider_name: String,
     model: String,
     client: Option<String>,
     started: i64,
@@ -61,7 +62,8 @@ fn raw(db: &Path) -> Raw {
     let rows = c
         .prepare(
             "SELECT id, session_id, initiator_id, provider, model, client, started_at, ended_at, \
-             thread_root_id IS NULL FROM aibridge_interceptions WHERE ended_at IS NOT NULL",
+             thread_root_id IS NULL, provider_name FROM aibridge_interceptions \
+             WHERE ended_at IS NOT NULL",
         )
         .expect("prepare")
         .query_map([], |r| {
@@ -75,6 +77,7 @@ fn raw(db: &Path) -> Raw {
                 started: r.get(6)?,
                 ended: r.get(7)?,
                 root: r.get(8)?,
+                provider_name: r.get(9)?,
             })
         })
         .expect("query")
@@ -211,6 +214,9 @@ fn seeded_sessions_match_a_brute_force_computation() {
         .expect("initiator");
     let mid = raw.rows[raw.rows.len() / 2].started;
     let mid_at = coderlite::timefmt::format_micros(mid);
+    let early = raw.rows[raw.rows.len() / 4].started;
+    let early_at = coderlite::timefmt::format_micros(early);
+    let pname = raw.rows[0].provider_name.clone();
     let cases: Vec<(String, Filter)> = vec![
         (String::new(), Box::new(|_| true)),
         (
@@ -233,6 +239,30 @@ fn seeded_sessions_match_a_brute_force_computation() {
         (
             format!("started_before:\"{mid_at}\" client:Codex"),
             Box::new(move |r: &Row| r.started <= mid && r.client.as_deref() == Some("Codex")),
+        ),
+        (
+            format!("started_before:\"{mid_at}\""),
+            Box::new(move |r: &Row| r.started <= mid),
+        ),
+        (
+            format!("started_after:\"{early_at}\" started_before:\"{mid_at}\""),
+            Box::new(move |r: &Row| r.started >= early && r.started <= mid),
+        ),
+        (
+            format!("initiator:{heavy} started_after:\"{early_at}\""),
+            Box::new(|r: &Row| r.initiator == heavy && r.started >= early),
+        ),
+        (
+            format!("initiator:{heavy} model:gpt-5"),
+            Box::new(|r: &Row| r.initiator == heavy && r.model == "gpt-5"),
+        ),
+        (
+            "model:gpt-5 client:Codex".into(),
+            Box::new(|r: &Row| r.model == "gpt-5" && r.client.as_deref() == Some("Codex")),
+        ),
+        (
+            format!("provider_name:{pname}"),
+            Box::new(|r: &Row| r.provider_name == pname),
         ),
     ];
     for (q, m) in &cases {
@@ -343,8 +373,15 @@ fn seed_is_deterministic_with_sessions_and_usages() {
     assert!(n("SELECT count(*) FROM aibridge_token_usages") >= 800);
     assert!(n("SELECT count(*) FROM aibridge_tool_usages") > 100);
     assert!(n("SELECT count(*) FROM aibridge_model_thoughts") > 10);
-    // The prompt trigger is back after the load.
-    assert_eq!(n("SELECT count(*) FROM sqlite_master WHERE name = 'aibridge_session_order_prompt_insert'"), 1);
+    // The session triggers are back after the load.
+    assert_eq!(
+        n("SELECT count(*) FROM sqlite_master WHERE name = 'aibridge_session_prompt_insert'"),
+        1
+    );
+    assert_eq!(
+        n("SELECT count(*) FROM sqlite_master WHERE name = 'aibridge_session_refresh_run'"),
+        1
+    );
 }
 
 const ALICE: &str = "a8359d70-4b2c-4cfc-906c-ca248bc47ab1";
@@ -427,4 +464,78 @@ fn import_reads_the_gateway_tables() {
         ok(&owner, PREFIXES[0], "/providers")[0]["name"],
         "anthropic-prod"
     );
+}
+
+/// The kept session rows as the triggers leave them after ordinary writes equal what the
+/// bulk loads' rebuild computes from the rows.
+#[test]
+fn session_triggers_keep_what_a_rebuild_computes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("seed.db");
+    seed(&db, 600);
+    let c = rusqlite::Connection::open(&db).expect("open");
+    let snapshot = |c: &rusqlite::Connection| -> Vec<String> {
+        [
+            "SELECT group_concat(session_id || initiator_id || min_started_at || max_started_at || \
+             max_ended_at || threads || COALESCE(max_prompt_at, '-') || providers || models || \
+             COALESCE(client, '-') || COALESCE(metadata, '-') || token_sums || \
+             COALESCE(last_prompt, '-'), ',') FROM (SELECT * FROM aibridge_session_order ORDER BY 1, 2)",
+            "SELECT group_concat(facet || value || session_id || initiator_id || min_started_at || \
+             max_started_at || max_ended_at || threads || COALESCE(max_prompt_at, '-'), ',') \
+             FROM (SELECT * FROM aibridge_session_facets ORDER BY 1, 2, 3, 4)",
+            "SELECT n || '' FROM aibridge_session_total",
+        ]
+        .iter()
+        .map(|sql| c.query_row(sql, [], |r| r.get::<_, String>(0)).expect(sql))
+        .collect()
+    };
+    let before = snapshot(&c);
+    // Writes through the triggers: interceptions joining a session and starting new ones,
+    // prompts and token usages, a session completed and moved, rows deleted and edited.
+    c.execute_batch(
+        "INSERT INTO aibridge_interceptions (id, initiator_id, provider, provider_name, model,
+             started_at, ended_at, client, client_session_id, metadata)
+         SELECT 'new-' || id, initiator_id, 'copilot', 'gh', 'o4', started_at + 5, ended_at + 5,
+                'Zed', session_id, '{\"k\":1}'
+         FROM aibridge_interceptions WHERE ended_at IS NOT NULL ORDER BY id LIMIT 40;
+         INSERT INTO aibridge_interceptions (id, initiator_id, provider, provider_name, model,
+             started_at, ended_at)
+         SELECT 'solo-' || id, initiator_id, provider, provider_name, model, started_at, NULL
+         FROM aibridge_interceptions ORDER BY id DESC LIMIT 10;
+         INSERT INTO aibridge_user_prompts (id, interception_id, prompt, created_at)
+         SELECT 'p-' || id, id, 'late prompt ' || id, started_at + 9e12
+         FROM aibridge_interceptions WHERE id LIKE 'new-%' AND rowid % 3 = 0;
+         INSERT INTO aibridge_token_usages (id, interception_id, input_tokens, output_tokens,
+             created_at)
+         SELECT 't-' || id, id, 100, 200, started_at FROM aibridge_interceptions
+         WHERE id LIKE 'new-%' OR id LIKE 'solo-%';
+         UPDATE aibridge_interceptions SET ended_at = started_at + 1 WHERE id LIKE 'solo-%';
+         UPDATE aibridge_interceptions SET client_session_id = 'moved' WHERE id IN
+             (SELECT id FROM aibridge_interceptions WHERE id LIKE 'solo-%' LIMIT 3);
+         UPDATE aibridge_interceptions SET model = 'renamed', client = NULL
+         WHERE id IN (SELECT id FROM aibridge_interceptions ORDER BY id LIMIT 25);
+         UPDATE aibridge_user_prompts SET created_at = created_at - 1, prompt = 'edited'
+         WHERE id IN (SELECT id FROM aibridge_user_prompts ORDER BY id LIMIT 20);
+         UPDATE aibridge_token_usages SET input_tokens = input_tokens + 1
+         WHERE id IN (SELECT id FROM aibridge_token_usages ORDER BY id LIMIT 20);
+         DELETE FROM aibridge_user_prompts WHERE id IN
+             (SELECT id FROM aibridge_user_prompts ORDER BY id DESC LIMIT 15);
+         DELETE FROM aibridge_token_usages WHERE id IN
+             (SELECT id FROM aibridge_token_usages ORDER BY id DESC LIMIT 15);
+         DELETE FROM aibridge_interceptions WHERE id IN
+             (SELECT id FROM aibridge_interceptions ORDER BY started_at LIMIT 30);",
+    )
+    .expect("writes");
+    let kept = snapshot(&c);
+    assert_ne!(kept, before, "the writes changed sessions");
+    assert_eq!(
+        c.query_row("SELECT count(*) FROM aibridge_session_refresh", [], |r| r
+            .get::<_, i64>(
+            0
+        ))
+        .expect("refresh"),
+        0
+    );
+    coderlite::store::ai_sessions::rebuild_order(&c).expect("rebuild");
+    assert_eq!(snapshot(&c), kept);
 }
