@@ -3,9 +3,10 @@
 //!
 //! The rows come kept by triggers: `aibridge_session_order` (one per session, all a page
 //! shows) and `aibridge_session_facets` (a session's times per provider, provider name, model
-//! and client). A filter on one such value reads that value's rows; a time range keeps the
-//! rows of sessions that lie inside it and groups the matching interceptions of the few that
-//! cross its edges; two or more value filters group the matching interceptions.
+//! and client). A filter on one such value reads that value's rows; a time range takes the
+//! kept rows of sessions that lie inside it and groups the matching interceptions of those
+//! crossing its edges that could still rank on the page; two or more value filters group the
+//! matching interceptions.
 
 use super::Params;
 use crate::model::ai_gateway::{AIBridgeSession, TokenSums};
@@ -109,46 +110,53 @@ const GROUPED: &str = "ai.session_id AS session_id, ai.initiator_id AS initiator
      COALESCE(max(ai.last_prompt_at), min(ai.started_at)) AS last_active_at";
 
 /// `agg`: every matching session's key with `started_at`, `ended_at`, `threads` and
-/// `last_active_at` over its matching interceptions; None when the kept rows are the answer
-/// as they are (no time filter, no grouping).
-fn matching_cte(q: &AISessionQuery, src: &Source, p: &mut Params) -> Option<String> {
-    if let Source::Grouped = src {
-        return Some(format!(
-            "agg AS (SELECT {GROUPED} FROM aibridge_interceptions ai WHERE {} \
-             GROUP BY ai.session_id, ai.initiator_id)",
-            interception_where(q, p)
-        ));
-    }
-    if q.started_after.is_none() && q.started_before.is_none() {
-        return None;
-    }
-    // A session all of whose starts lie inside the range keeps its rows' times; one that
-    // starts both inside and outside (few: the range's edges cross it) is grouped from its
-    // matching interceptions.
-    let (table, mut w) = base(src, q, p);
-    let mut inside = Vec::new();
+/// `last_active_at` over its matching interceptions, grouped at query time (two or more value
+/// filters).
+fn grouped_cte(q: &AISessionQuery, p: &mut Params) -> String {
+    format!(
+        "agg AS (SELECT {GROUPED} FROM aibridge_interceptions ai WHERE {} \
+         GROUP BY ai.session_id, ai.initiator_id)",
+        interception_where(q, p)
+    )
+}
+
+/// A time range over the kept rows `b`: `overlap` holds for every session with a start on
+/// the range's side of each edge, `inside` for those all of whose starts lie inside (their
+/// kept times are the answer); the few others cross an edge and are grouped from their
+/// matching interceptions. `both` when the range has two edges (a session crossing both may
+/// have no start inside).
+struct Range {
+    overlap: String,
+    inside: String,
+    both: bool,
+}
+
+fn range(q: &AISessionQuery, p: &mut Params) -> Option<Range> {
+    let (mut overlap, mut inside) = (Vec::new(), Vec::new());
     if let Some(a) = q.started_after {
         let a = p.push(a);
-        w.push(format!("b.max_started_at >= {a}"));
+        overlap.push(format!("b.max_started_at >= {a}"));
         inside.push(format!("b.min_started_at >= {a}"));
     }
     if let Some(b) = q.started_before {
         let b = p.push(b);
-        w.push(format!("b.min_started_at <= {b}"));
+        overlap.push(format!("b.min_started_at <= {b}"));
         inside.push(format!("b.max_started_at <= {b}"));
     }
-    let (w, inside) = (w.join(" AND "), inside.join(" AND "));
-    let each = interception_where(q, p);
-    Some(format!(
-        "agg AS (SELECT b.session_id AS session_id, b.initiator_id AS initiator_id, \
-         b.min_started_at AS started_at, b.max_ended_at AS ended_at, b.threads AS threads, \
-         COALESCE(b.max_prompt_at, b.min_started_at) AS last_active_at \
-         FROM {table} b WHERE {w} AND {inside} \
-         UNION ALL SELECT {GROUPED} FROM {table} b CROSS JOIN aibridge_interceptions ai \
-         ON ai.session_id = b.session_id AND ai.initiator_id = b.initiator_id AND {each} \
-         WHERE {w} AND NOT ({inside}) GROUP BY ai.session_id, ai.initiator_id)"
-    ))
+    (!inside.is_empty()).then(|| Range {
+        both: inside.len() == 2,
+        overlap: overlap.join(" AND "),
+        inside: inside.join(" AND "),
+    })
 }
+
+/// The kept rows' page fields.
+const KEPT: &str = "b.session_id AS session_id, b.initiator_id AS initiator_id, \
+     b.min_started_at AS started_at, b.max_ended_at AS ended_at, b.threads AS threads, \
+     COALESCE(b.max_prompt_at, b.min_started_at) AS last_active_at";
+
+/// The order of a page (on the names of `KEPT` and `GROUPED`).
+const ORDER: &str = "last_active_at DESC, session_id DESC, initiator_id DESC";
 
 /// Sessions matching `q` (Coder's `CountAIBridgeSessions`: no cap).
 pub fn count(conn: &Connection, q: &AISessionQuery) -> rusqlite::Result<i64> {
@@ -157,18 +165,35 @@ pub fn count(conn: &Connection, q: &AISessionQuery) -> rusqlite::Result<i64> {
         .query_row(p.as_params(), |r| r.get(0))
 }
 
-/// The statement of `count`; only values travel as parameters.
+/// The statement of `count`; only values travel as parameters. A time range with one edge
+/// counts the kept rows on its side of it (each has a start inside); with two edges, a
+/// session crossing both counts when one of its matching interceptions starts inside.
 pub fn count_sql(q: &AISessionQuery) -> (String, Params) {
     let mut p = Params::default();
     let src = source(q);
-    let sql = if let Some(cte) = matching_cte(q, &src, &mut p) {
-        format!("WITH {cte} SELECT count(*) FROM agg")
-    } else if matches!(src, Source::Whole) && q.initiator_id.is_none() && q.session_id.is_none() {
-        "SELECT n FROM aibridge_session_total".to_string()
-    } else {
-        let (table, w) = base(&src, q, &mut p);
-        format!("SELECT count(*) FROM {table} b WHERE {}", w.join(" AND "))
-    };
+    if let Source::Grouped = src {
+        let cte = grouped_cte(q, &mut p);
+        return (format!("WITH {cte} SELECT count(*) FROM agg"), p);
+    }
+    let timed = q.started_after.is_some() || q.started_before.is_some();
+    if matches!(src, Source::Whole) && q.initiator_id.is_none() && q.session_id.is_none() && !timed
+    {
+        return ("SELECT n FROM aibridge_session_total".to_string(), p);
+    }
+    let (table, mut w) = base(&src, q, &mut p);
+    if let Some(r) = range(q, &mut p) {
+        w.push(r.overlap);
+        if r.both {
+            let each = interception_where(q, &mut p);
+            w.push(format!(
+                "({} OR EXISTS (SELECT 1 FROM aibridge_interceptions ai \
+                 WHERE ai.session_id = b.session_id AND ai.initiator_id = b.initiator_id \
+                 AND {each}))",
+                r.inside
+            ));
+        }
+    }
+    let sql = format!("SELECT count(*) FROM {table} b WHERE {}", w.join(" AND "));
     (sql, p)
 }
 
@@ -189,26 +214,52 @@ fn page_cte(
         ),
         None => String::new(),
     };
-    if let Some(cte) = matching_cte(q, &src, p) {
+    if let Source::Grouped = src {
+        let cte = grouped_cte(q, p);
         let after = cursor("", p);
         let (lim, off) = (p.push(limit), p.push(offset));
         return format!(
-            "{cte}, page AS (SELECT * FROM agg WHERE 1 = 1{after} \
-             ORDER BY last_active_at DESC, session_id DESC, initiator_id DESC \
+            "{cte}, page AS (SELECT * FROM agg WHERE 1 = 1{after} ORDER BY {ORDER} \
              LIMIT {lim} OFFSET {off})"
         );
     }
-    // The kept rows in their index's order.
     let (table, w) = base(&src, q, p);
+    let w = w.join(" AND ");
+    if let Some(r) = range(q, p) {
+        // `top`: the first `limit + offset` sessions lying inside the range, from their kept
+        // rows. A session crossing an edge is grouped only when it could still rank among
+        // them: its activity over the matching interceptions is at most its newest prompt
+        // or last start, so one whose bound is below the last of `top` is passed over.
+        let inside_after = cursor("b.", p);
+        let k = p.push(limit + offset);
+        let each = interception_where(q, p);
+        let after = cursor("", p);
+        let (lim, off) = (p.push(limit), p.push(offset));
+        let (overlap, inside) = (r.overlap, r.inside);
+        return format!(
+            "top AS MATERIALIZED (SELECT {KEPT} FROM {table} b WHERE {w} AND {inside}\
+             {inside_after} ORDER BY {ORDER} LIMIT {k}), \
+             agg AS (SELECT * FROM top UNION ALL SELECT {GROUPED} FROM {table} b \
+             CROSS JOIN aibridge_interceptions ai ON ai.session_id = b.session_id \
+             AND ai.initiator_id = b.initiator_id AND {each} \
+             WHERE {w} AND {overlap} AND NOT ({inside}) \
+             AND max(COALESCE(b.max_prompt_at, b.max_started_at), b.max_started_at) >= \
+             (SELECT CASE WHEN count(*) < {k} THEN {} ELSE min(last_active_at) END FROM top) \
+             GROUP BY ai.session_id, ai.initiator_id), \
+             page AS (SELECT * FROM agg WHERE 1 = 1{after} ORDER BY {ORDER} \
+             LIMIT {lim} OFFSET {off})",
+            i64::MIN
+        );
+    }
+    // The kept rows in their index's order.
     let after = cursor("b.", p);
     let (lim, off) = (p.push(limit), p.push(offset));
     format!(
         "page AS (SELECT b.session_id AS session_id, b.initiator_id AS initiator_id, \
          b.min_started_at AS started_at, b.max_ended_at AS ended_at, b.threads AS threads, \
-         b.last_active_at AS last_active_at FROM {table} b WHERE {}{after} \
+         b.last_active_at AS last_active_at FROM {table} b WHERE {w}{after} \
          ORDER BY b.last_active_at DESC, b.session_id DESC, b.initiator_id DESC \
-         LIMIT {lim} OFFSET {off})",
-        w.join(" AND ")
+         LIMIT {lim} OFFSET {off})"
     )
 }
 

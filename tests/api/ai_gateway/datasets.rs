@@ -275,6 +275,25 @@ fn seeded_sessions_match_a_brute_force_computation() {
         );
         assert_eq!(page["count"], want.len(), "{q}");
         assert_eq!(comparable(&page), want, "{q}");
+        // Short pages at several offsets: each is its slice of the whole list (a time range
+        // passes over the sessions crossing its edges that cannot rank on the page).
+        for offset in [
+            0,
+            1,
+            6,
+            want.len() / 3,
+            want.len() / 2,
+            want.len().saturating_sub(3),
+        ] {
+            let page = ok(
+                &owner,
+                PREFIXES[1],
+                &format!("/sessions?limit=7&offset={offset}&q={}", url_encode(q)),
+            );
+            let end = (offset + 7).min(want.len());
+            assert_eq!(page["count"], want.len(), "{q} at {offset}");
+            assert_eq!(comparable(&page), want[offset..end], "{q} at {offset}");
+        }
         // Walking the cursor pages gives the same list. (Coder's cursor takes the session's
         // unfiltered activity, so only filters on the session's key walk cleanly.)
         if !(q.is_empty() || q.starts_with("initiator:")) {
