@@ -264,11 +264,23 @@ BEGIN
     UPDATE aibridge_session_total SET n = n - 1;
 END;
 
--- A session's times over its completed interceptions with one provider, provider name,
--- model or client (`Unknown` when none): what a page filtered on that value orders by.
+-- The sets of value filters, as bits: provider 1, provider_name 2, model 4, client 8.
+CREATE TABLE aibridge_session_facet_kinds (mask INTEGER PRIMARY KEY);
+INSERT INTO aibridge_session_facet_kinds (mask)
+VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15);
+-- Each set's values once: the values in bit order, each JSON-quoted and followed by a comma
+-- (`"gpt-5","Codex",` for model and client). Never deleted: a value no session has any more
+-- matches nothing.
+CREATE TABLE aibridge_session_facet_values (
+    id    INTEGER PRIMARY KEY,
+    mask  INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    UNIQUE (mask, value)
+);
+-- A session's times over its completed interceptions with one set's values (client
+-- `Unknown` when none): what a page filtered on those values orders by.
 CREATE TABLE aibridge_session_facets (
-    facet          TEXT NOT NULL,                            -- provider, provider_name, model, client
-    value          TEXT NOT NULL,
+    value_id       INTEGER NOT NULL,                         -- aibridge_session_facet_values
     session_id     TEXT NOT NULL,
     initiator_id   TEXT NOT NULL,
     min_started_at INTEGER NOT NULL,
@@ -277,10 +289,10 @@ CREATE TABLE aibridge_session_facets (
     threads        INTEGER NOT NULL,
     max_prompt_at  INTEGER,
     last_active_at INTEGER GENERATED ALWAYS AS (COALESCE(max_prompt_at, min_started_at)) VIRTUAL,
-    PRIMARY KEY (facet, value, session_id, initiator_id)
+    PRIMARY KEY (value_id, session_id, initiator_id)
 ) WITHOUT ROWID;
 CREATE INDEX aibridge_session_facets_active ON aibridge_session_facets
-    (facet, value, last_active_at, session_id, initiator_id);
+    (value_id, last_active_at, session_id, initiator_id);
 CREATE INDEX aibridge_session_facets_session ON aibridge_session_facets
     (session_id, initiator_id);
 
@@ -315,26 +327,27 @@ SELECT ai.session_id, ai.initiator_id, min(ai.started_at) AS min_started_at,
         ORDER BY up.created_at DESC, up.id DESC LIMIT 1) AS last_prompt
 FROM aibridge_interceptions ai WHERE ai.ended_at IS NOT NULL
 GROUP BY ai.session_id, ai.initiator_id;
+-- Each completed interception once per set, with that set's values.
+CREATE VIEW aibridge_interception_facets AS
+SELECT k.mask AS mask,
+       (CASE WHEN k.mask & 1 THEN json_quote(ai.provider) || ',' ELSE '' END) ||
+       (CASE WHEN k.mask & 2 THEN json_quote(ai.provider_name) || ',' ELSE '' END) ||
+       (CASE WHEN k.mask & 4 THEN json_quote(ai.model) || ',' ELSE '' END) ||
+       (CASE WHEN k.mask & 8 THEN json_quote(COALESCE(ai.client, 'Unknown')) || ',' ELSE '' END)
+           AS value,
+       ai.session_id AS session_id, ai.initiator_id AS initiator_id, ai.started_at AS started_at,
+       ai.ended_at AS ended_at, ai.thread_root_id AS thread_root_id,
+       ai.last_prompt_at AS last_prompt_at
+FROM aibridge_interceptions ai CROSS JOIN aibridge_session_facet_kinds k
+WHERE ai.ended_at IS NOT NULL;
+-- What `aibridge_session_facets` holds (its values numbered first).
 CREATE VIEW aibridge_session_facet_rollup AS
-SELECT 'provider' AS facet, provider AS value, session_id, initiator_id,
-       min(started_at) AS min_started_at, max(started_at) AS max_started_at,
-       max(ended_at) AS max_ended_at, sum(thread_root_id IS NULL) AS threads,
-       max(last_prompt_at) AS max_prompt_at
-FROM aibridge_interceptions WHERE ended_at IS NOT NULL GROUP BY provider, session_id, initiator_id
-UNION ALL
-SELECT 'provider_name', provider_name, session_id, initiator_id, min(started_at), max(started_at),
-       max(ended_at), sum(thread_root_id IS NULL), max(last_prompt_at)
-FROM aibridge_interceptions WHERE ended_at IS NOT NULL
-GROUP BY provider_name, session_id, initiator_id
-UNION ALL
-SELECT 'model', model, session_id, initiator_id, min(started_at), max(started_at),
-       max(ended_at), sum(thread_root_id IS NULL), max(last_prompt_at)
-FROM aibridge_interceptions WHERE ended_at IS NOT NULL GROUP BY model, session_id, initiator_id
-UNION ALL
-SELECT 'client', COALESCE(client, 'Unknown'), session_id, initiator_id, min(started_at),
-       max(started_at), max(ended_at), sum(thread_root_id IS NULL), max(last_prompt_at)
-FROM aibridge_interceptions WHERE ended_at IS NOT NULL
-GROUP BY COALESCE(client, 'Unknown'), session_id, initiator_id;
+SELECT v.id AS value_id, f.session_id, f.initiator_id, min(f.started_at) AS min_started_at,
+       max(f.started_at) AS max_started_at, max(f.ended_at) AS max_ended_at,
+       sum(f.thread_root_id IS NULL) AS threads, max(f.last_prompt_at) AS max_prompt_at
+FROM aibridge_interception_facets f
+CROSS JOIN aibridge_session_facet_values v ON v.mask = f.mask AND v.value = f.value
+GROUP BY v.id, f.session_id, f.initiator_id;
 
 -- A row here recomputes that session's rows from the rollups (and goes away at once).
 CREATE TABLE aibridge_session_refresh (
@@ -352,7 +365,10 @@ BEGIN
     WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id;
     DELETE FROM aibridge_session_facets
     WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id;
-    INSERT INTO aibridge_session_facets (facet, value, session_id, initiator_id, min_started_at,
+    INSERT OR IGNORE INTO aibridge_session_facet_values (mask, value)
+    SELECT mask, value FROM aibridge_interception_facets
+    WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id;
+    INSERT INTO aibridge_session_facets (value_id, session_id, initiator_id, min_started_at,
         max_started_at, max_ended_at, threads, max_prompt_at)
     SELECT * FROM aibridge_session_facet_rollup
     WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id;
@@ -409,22 +425,39 @@ BEGIN
     SELECT session_id, initiator_id FROM aibridge_interceptions
     WHERE id = OLD.interception_id AND ended_at IS NOT NULL;
 END;
+-- A token usage changes only its session's sums: a row here recomputes them alone.
+CREATE TABLE aibridge_session_token_refresh (
+    session_id   TEXT NOT NULL,
+    initiator_id TEXT NOT NULL
+);
+CREATE TRIGGER aibridge_session_token_refresh_run AFTER INSERT ON aibridge_session_token_refresh
+BEGIN
+    UPDATE aibridge_session_order SET token_sums = (
+        SELECT json_array(COALESCE(sum(tu.input_tokens), 0), COALESCE(sum(tu.output_tokens), 0),
+               COALESCE(sum(tu.cache_read_input_tokens), 0),
+               COALESCE(sum(tu.cache_write_input_tokens), 0))
+        FROM aibridge_interceptions s JOIN aibridge_token_usages tu ON tu.interception_id = s.id
+        WHERE s.session_id = NEW.session_id AND s.initiator_id = NEW.initiator_id
+          AND s.ended_at IS NOT NULL)
+    WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id;
+    DELETE FROM aibridge_session_token_refresh WHERE rowid = NEW.rowid;
+END;
 CREATE TRIGGER aibridge_session_tokens_insert AFTER INSERT ON aibridge_token_usages
 BEGIN
-    INSERT INTO aibridge_session_refresh
+    INSERT INTO aibridge_session_token_refresh
     SELECT session_id, initiator_id FROM aibridge_interceptions
     WHERE id = NEW.interception_id AND ended_at IS NOT NULL;
 END;
 CREATE TRIGGER aibridge_session_tokens_change AFTER UPDATE OF interception_id, input_tokens,
     output_tokens, cache_read_input_tokens, cache_write_input_tokens ON aibridge_token_usages
 BEGIN
-    INSERT INTO aibridge_session_refresh
+    INSERT INTO aibridge_session_token_refresh
     SELECT DISTINCT session_id, initiator_id FROM aibridge_interceptions
     WHERE id IN (OLD.interception_id, NEW.interception_id) AND ended_at IS NOT NULL;
 END;
 CREATE TRIGGER aibridge_session_tokens_delete AFTER DELETE ON aibridge_token_usages
 BEGIN
-    INSERT INTO aibridge_session_refresh
+    INSERT INTO aibridge_session_token_refresh
     SELECT session_id, initiator_id FROM aibridge_interceptions
     WHERE id = OLD.interception_id AND ended_at IS NOT NULL;
 END;

@@ -13,7 +13,7 @@ from .server import Server, bench_token
 from .timing import Api
 
 # Case ids (`bench/run --only gateway` or any of these).
-IDS = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "t1", "t2", "m1", "c1")
+IDS = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "t1", "t2", "m1", "c1")
 TARGET_MS = 5.0
 SEED_ARGS = ["--users", "10000", "--audit-logs", "100000", "--interceptions", "200000",
              "--initiators", "1500"]
@@ -59,6 +59,7 @@ def paths(p: dict) -> list[tuple[str, str, str]]:
     s = "/api/v2/ai-gateway/sessions"
     q = lambda text: urllib.parse.quote(text)  # noqa: E731
     week = 'started_after:"%s"' % rfc3339(p["week_ago"])
+    pair = 'model:claude-sonnet-4-20250514 client:"Claude Code"'
     return [
         ("s1", "sessions, first page (default limit 100)", s),
         ("s2", "sessions, the web UI's page (limit 25)", f"{s}?limit=25"),
@@ -69,6 +70,8 @@ def paths(p: dict) -> list[tuple[str, str, str]]:
         ("s6", "sessions, model = gpt-5 (per interception)", f"{s}?limit=25&q={q('model:gpt-5')}"),
         ("s7", "sessions, client = Codex (per interception)", f"{s}?limit=25&q={q('client:Codex')}"),
         ("s8", "sessions, started in the last week", f"{s}?limit=25&q={q(week)}"),
+        ("s9", "sessions, model = claude-sonnet-4 and client = Claude Code, last week",
+         f"{s}?limit=25&q={q(pair + ' ' + week)}"),
         ("t1", f"one session's threads, biggest session ({p['big_threads']} threads; first 50)",
          f"{s}/{q(p['big'])}"),
         ("t2", f"one session's threads, median session ({p['typical_threads']} threads)", f"{s}/{q(p['typical'])}"),

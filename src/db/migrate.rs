@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Bump with every schema change and add a step to `MIGRATIONS`.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// Steps from version N-1 to N (index 0 = from 1 to 2).
 const MIGRATIONS: &[&str] = &[
@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_connection_log_indexes_and_key_counts.sql"),
     include_str!("../../migrations/0009_ai_session_facet_indexes.sql"),
     include_str!("../../migrations/0010_ai_session_rollups.sql"),
+    include_str!("../../migrations/0011_ai_session_facet_sets.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {

@@ -2,11 +2,10 @@
 //! Coder's order (`last_active_at DESC, session_id DESC`). One statement per page.
 //!
 //! The rows come kept by triggers: `aibridge_session_order` (one per session, all a page
-//! shows) and `aibridge_session_facets` (a session's times per provider, provider name, model
-//! and client). A filter on one such value reads that value's rows; a time range takes the
-//! kept rows of sessions that lie inside it and groups the matching interceptions of those
-//! crossing its edges that could still rank on the page; two or more value filters group the
-//! matching interceptions.
+//! shows) and `aibridge_session_facets` (a session's times per value of every set of the
+//! provider, provider name, model and client filters). Value filters read their set's rows;
+//! a time range takes the kept rows of sessions that lie inside it and groups the matching
+//! interceptions of those crossing its edges that could still rank on the page.
 
 use super::Params;
 use crate::model::ai_gateway::{AIBridgeSession, TokenSums};
@@ -38,43 +37,47 @@ pub fn cursor(conn: &Connection, session_id: &str) -> rusqlite::Result<Option<Cu
     }))
 }
 
-/// Where a page's sessions and their times come from.
-enum Source {
-    /// `aibridge_session_order`: no filter on single interceptions' values.
-    Whole,
-    /// `aibridge_session_facets` for one (facet, value): one value filter.
-    Facet(&'static str, String),
-    /// The matching interceptions grouped at query time: two or more value filters.
-    Grouped,
-}
+/// Where a page's sessions and their times come from: `aibridge_session_order`, or without
+/// value filters, `aibridge_session_facets` for the set of those given (its bits: provider
+/// 1, provider_name 2, model 4, client 8) with their values in bit order.
+struct Source(Option<(u8, Vec<String>)>);
 
 fn source(q: &AISessionQuery) -> Source {
-    let set: Vec<(&'static str, &String)> = [
-        ("provider", &q.provider),
-        ("provider_name", &q.provider_name),
-        ("model", &q.model),
-        ("client", &q.client),
-    ]
-    .into_iter()
-    .filter_map(|(f, v)| v.as_ref().map(|v| (f, v)))
-    .collect();
-    match set.as_slice() {
-        [] => Source::Whole,
-        [(facet, value)] => Source::Facet(facet, (*value).clone()),
-        _ => Source::Grouped,
+    let mut mask = 0;
+    let mut values = Vec::new();
+    for (bit, v) in [
+        (1, &q.provider),
+        (2, &q.provider_name),
+        (4, &q.model),
+        (8, &q.client),
+    ] {
+        if let Some(v) = v {
+            mask |= bit;
+            values.push(v.clone());
+        }
     }
+    Source((mask != 0).then_some((mask, values)))
 }
 
-/// The kept rows `b` of a source, with the conditions of the facet and the session's key.
+/// The kept rows `b` of a source, with the conditions of the value set and the session's
+/// key. A set's values are numbered in `aibridge_session_facet_values`, spelled there as
+/// its SQL spells them (each `json_quote`d and followed by a comma).
 fn base(src: &Source, q: &AISessionQuery, p: &mut Params) -> (&'static str, Vec<String>) {
     let mut w = Vec::new();
-    let table = match src {
-        Source::Facet(facet, value) => {
-            w.push(format!("b.facet = '{facet}'"));
-            w.push(format!("b.value = {}", p.push(value.clone())));
+    let table = match &src.0 {
+        Some((mask, values)) => {
+            let spelled: Vec<String> = values
+                .iter()
+                .map(|v| format!("json_quote({}) || ','", p.push(v.clone())))
+                .collect();
+            w.push(format!(
+                "b.value_id = (SELECT id FROM aibridge_session_facet_values \
+                 WHERE mask = {mask} AND value = {})",
+                spelled.join(" || ")
+            ));
             "aibridge_session_facets"
         }
-        _ => "aibridge_session_order",
+        None => "aibridge_session_order",
     };
     w.extend(p.eq("b.initiator_id", &q.initiator_id));
     w.extend(p.eq("b.session_id", &q.session_id));
@@ -108,17 +111,6 @@ const GROUPED: &str = "ai.session_id AS session_id, ai.initiator_id AS initiator
      min(ai.started_at) AS started_at, max(ai.ended_at) AS ended_at, \
      sum(ai.thread_root_id IS NULL) AS threads, \
      COALESCE(max(ai.last_prompt_at), min(ai.started_at)) AS last_active_at";
-
-/// `agg`: every matching session's key with `started_at`, `ended_at`, `threads` and
-/// `last_active_at` over its matching interceptions, grouped at query time (two or more value
-/// filters).
-fn grouped_cte(q: &AISessionQuery, p: &mut Params) -> String {
-    format!(
-        "agg AS (SELECT {GROUPED} FROM aibridge_interceptions ai WHERE {} \
-         GROUP BY ai.session_id, ai.initiator_id)",
-        interception_where(q, p)
-    )
-}
 
 /// A time range over the kept rows `b`: `overlap` holds for every session with a start on
 /// the range's side of each edge, `inside` for those all of whose starts lie inside (their
@@ -171,13 +163,8 @@ pub fn count(conn: &Connection, q: &AISessionQuery) -> rusqlite::Result<i64> {
 pub fn count_sql(q: &AISessionQuery) -> (String, Params) {
     let mut p = Params::default();
     let src = source(q);
-    if let Source::Grouped = src {
-        let cte = grouped_cte(q, &mut p);
-        return (format!("WITH {cte} SELECT count(*) FROM agg"), p);
-    }
     let timed = q.started_after.is_some() || q.started_before.is_some();
-    if matches!(src, Source::Whole) && q.initiator_id.is_none() && q.session_id.is_none() && !timed
-    {
+    if src.0.is_none() && q.initiator_id.is_none() && q.session_id.is_none() && !timed {
         return ("SELECT n FROM aibridge_session_total".to_string(), p);
     }
     let (table, mut w) = base(&src, q, &mut p);
@@ -214,15 +201,6 @@ fn page_cte(
         ),
         None => String::new(),
     };
-    if let Source::Grouped = src {
-        let cte = grouped_cte(q, p);
-        let after = cursor("", p);
-        let (lim, off) = (p.push(limit), p.push(offset));
-        return format!(
-            "{cte}, page AS (SELECT * FROM agg WHERE 1 = 1{after} ORDER BY {ORDER} \
-             LIMIT {lim} OFFSET {off})"
-        );
-    }
     let (table, w) = base(&src, q, p);
     let w = w.join(" AND ");
     if let Some(r) = range(q, p) {
@@ -364,7 +342,9 @@ pub fn rebuild_order(conn: &Connection) -> rusqlite::Result<()> {
              metadata, token_sums, last_prompt)
          SELECT * FROM aibridge_session_order_rollup;
          DELETE FROM aibridge_session_facets;
-         INSERT INTO aibridge_session_facets (facet, value, session_id, initiator_id,
+         INSERT OR IGNORE INTO aibridge_session_facet_values (mask, value)
+         SELECT DISTINCT mask, value FROM aibridge_interception_facets;
+         INSERT INTO aibridge_session_facets (value_id, session_id, initiator_id,
              min_started_at, max_started_at, max_ended_at, threads, max_prompt_at)
          SELECT * FROM aibridge_session_facet_rollup;
          UPDATE aibridge_session_total SET n = (SELECT count(*) FROM aibridge_session_order);",

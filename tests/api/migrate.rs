@@ -73,6 +73,8 @@ fn back_to_version_5(c: &Connection) {
         "DROP TABLE connection_logs; DROP TABLE connection_log_day_counts;
          DROP TABLE connection_log_key_counts;
          DROP VIEW aibridge_session_order_rollup; DROP VIEW aibridge_session_facet_rollup;
+         DROP VIEW aibridge_interception_facets; DROP TABLE aibridge_session_facet_kinds;
+         DROP TABLE aibridge_session_facet_values; DROP TABLE aibridge_session_token_refresh;
          DROP TABLE aibridge_session_facets; DROP TABLE aibridge_session_refresh;
          DROP TABLE aibridge_session_order; DROP TABLE aibridge_session_total;
          DROP TABLE aibridge_token_usages;
@@ -95,10 +97,13 @@ fn back_to_version_5(c: &Connection) {
 }
 
 /// Takes the AI Gateway sessions' kept rows back to schema version 9: version 6's order
-/// table and its triggers, without version 10's rollups, facets and refresh trigger.
+/// table and its triggers, without version 10's rollups, facets and refresh trigger (nor
+/// version 11's sets of facets and token-sum refresh).
 fn back_to_version_9_sessions(c: &Connection) {
     c.execute_batch(
         "DROP VIEW aibridge_session_order_rollup; DROP VIEW aibridge_session_facet_rollup;
+         DROP VIEW aibridge_interception_facets; DROP TABLE aibridge_session_facet_kinds;
+         DROP TABLE aibridge_session_facet_values; DROP TABLE aibridge_session_token_refresh;
          DROP TABLE aibridge_session_facets; DROP TABLE aibridge_session_refresh;
          DROP TABLE aibridge_session_order; DROP TABLE aibridge_session_total;
          DROP TRIGGER aibridge_session_interception_insert;
@@ -444,18 +449,27 @@ fn version_9_sessions_get_their_rows_and_facets() {
         strings(&old, order),
         vec![r#"s 10 40 2 35 ["openai","anthropic"] ["gpt-5","claude"] Codex [6,7,0,0] second"#]
     );
-    let facets = "SELECT facet || ' ' || value || ' ' || min_started_at || ' ' || \
-                  last_active_at FROM aibridge_session_facets ORDER BY 1";
-    let want = vec![
-        "client Codex 10 15",
-        "client Unknown 30 35",
-        "model claude 30 35",
-        "model gpt-5 10 15",
-        "provider anthropic 30 35",
-        "provider openai 10 15",
-        "provider_name an 30 35",
-        "provider_name oa 10 15",
-    ];
+    // Every set of the four values, for each of the two interceptions (they differ in all).
+    let facets = "SELECT v.mask || ' ' || v.value || ' ' || min_started_at || ' ' || \
+                  last_active_at FROM aibridge_session_facets f \
+                  JOIN aibridge_session_facet_values v ON v.id = f.value_id ORDER BY 1";
+    let spelled = |mask: u8, values: [&str; 4], times: &str| {
+        let set: String = (0..4)
+            .filter(|bit| mask & (1 << bit) != 0)
+            .map(|bit| format!("\"{}\",", values[bit]))
+            .collect();
+        format!("{mask} {set} {times}")
+    };
+    let mut want: Vec<String> = (1..16u8)
+        .flat_map(|m| {
+            [
+                spelled(m, ["openai", "oa", "gpt-5", "Codex"], "10 15"),
+                spelled(m, ["anthropic", "an", "claude", "Unknown"], "30 35"),
+            ]
+        })
+        .collect();
+    want.sort();
+    assert!(want.contains(&r#"12 "gpt-5","Codex", 10 15"#.to_string()));
     assert_eq!(strings(&old, facets), want);
     assert_eq!(
         strings(&old, "SELECT n || '' FROM aibridge_session_total"),

@@ -264,6 +264,21 @@ fn seeded_sessions_match_a_brute_force_computation() {
             format!("provider_name:{pname}"),
             Box::new(|r: &Row| r.provider_name == pname),
         ),
+        (
+            format!("provider:anthropic client:Unknown started_after:\"{early_at}\""),
+            Box::new(move |r: &Row| {
+                r.provider == "anthropic" && r.client.is_none() && r.started >= early
+            }),
+        ),
+        (
+            format!("provider:openai provider_name:{pname} model:gpt-5 client:Codex"),
+            Box::new(|r: &Row| {
+                r.provider == "openai"
+                    && r.provider_name == pname
+                    && r.model == "gpt-5"
+                    && r.client.as_deref() == Some("Codex")
+            }),
+        ),
     ];
     for (q, m) in &cases {
         let want = brute_force(&raw, m.as_ref());
@@ -499,9 +514,10 @@ fn session_triggers_keep_what_a_rebuild_computes() {
              max_ended_at || threads || COALESCE(max_prompt_at, '-') || providers || models || \
              COALESCE(client, '-') || COALESCE(metadata, '-') || token_sums || \
              COALESCE(last_prompt, '-'), ',') FROM (SELECT * FROM aibridge_session_order ORDER BY 1, 2)",
-            "SELECT group_concat(facet || value || session_id || initiator_id || min_started_at || \
+            "SELECT group_concat(mask || value || session_id || initiator_id || min_started_at || \
              max_started_at || max_ended_at || threads || COALESCE(max_prompt_at, '-'), ',') \
-             FROM (SELECT * FROM aibridge_session_facets ORDER BY 1, 2, 3, 4)",
+             FROM (SELECT v.mask, v.value, f.* FROM aibridge_session_facets f \
+                   JOIN aibridge_session_facet_values v ON v.id = f.value_id ORDER BY 1, 2, 4, 5)",
             "SELECT n || '' FROM aibridge_session_total",
         ]
         .iter()
