@@ -337,7 +337,7 @@ SELECT k.mask AS mask,
            AS value,
        ai.session_id AS session_id, ai.initiator_id AS initiator_id, ai.started_at AS started_at,
        ai.ended_at AS ended_at, ai.thread_root_id AS thread_root_id,
-       ai.last_prompt_at AS last_prompt_at
+       ai.last_prompt_at AS last_prompt_at, ai.id AS interception_id
 FROM aibridge_interceptions ai CROSS JOIN aibridge_session_facet_kinds k
 WHERE ai.ended_at IS NOT NULL;
 -- What `aibridge_session_facets` holds (its values numbered first).
@@ -400,9 +400,26 @@ BEGIN
     UPDATE aibridge_interceptions
     SET last_prompt_at = COALESCE(max(last_prompt_at, NEW.created_at), NEW.created_at)
     WHERE id = NEW.interception_id;
+    -- A prompt as new as the session's newest: which is the last one takes the prompts' ids,
+    -- so the session is recomputed. One newer than all moves only the newest prompt and time
+    -- of the session and of its sets holding the prompt's interception; an older one, nothing.
     INSERT INTO aibridge_session_refresh
-    SELECT session_id, initiator_id FROM aibridge_interceptions
-    WHERE id = NEW.interception_id AND ended_at IS NOT NULL;
+    SELECT so.session_id, so.initiator_id
+    FROM aibridge_interceptions ai JOIN aibridge_session_order so
+        ON so.session_id = ai.session_id AND so.initiator_id = ai.initiator_id
+    WHERE ai.id = NEW.interception_id AND ai.ended_at IS NOT NULL
+      AND so.max_prompt_at = NEW.created_at;
+    UPDATE aibridge_session_order SET max_prompt_at = NEW.created_at, last_prompt = NEW.prompt
+    WHERE (session_id, initiator_id) = (SELECT session_id, initiator_id FROM aibridge_interceptions
+                                        WHERE id = NEW.interception_id AND ended_at IS NOT NULL)
+      AND (max_prompt_at IS NULL OR max_prompt_at < NEW.created_at);
+    UPDATE aibridge_session_facets SET max_prompt_at = NEW.created_at
+    WHERE (session_id, initiator_id) = (SELECT session_id, initiator_id FROM aibridge_interceptions
+                                        WHERE id = NEW.interception_id AND ended_at IS NOT NULL)
+      AND value_id IN (SELECT v.id FROM aibridge_interception_facets f
+                       JOIN aibridge_session_facet_values v ON v.mask = f.mask AND v.value = f.value
+                       WHERE f.interception_id = NEW.interception_id)
+      AND (max_prompt_at IS NULL OR max_prompt_at < NEW.created_at);
 END;
 CREATE TRIGGER aibridge_session_prompt_change AFTER UPDATE OF interception_id, created_at, prompt
     ON aibridge_user_prompts

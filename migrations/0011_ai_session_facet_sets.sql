@@ -4,11 +4,13 @@
 -- page filtered on any of them together (say a model and a client) reads its rows in order
 -- as a page on one does. The sets and their values are numbered in
 -- `aibridge_session_facet_values`, which keeps the rows narrow. A token usage's write
--- recomputes only its session's token sums (what it changes) instead of the whole session.
+-- recomputes only its session's token sums (what it changes) instead of the whole session,
+-- and a new prompt only the newest prompt and its time where it is the session's newest.
 DROP TRIGGER aibridge_session_refresh_run;
 DROP TRIGGER aibridge_session_tokens_insert;
 DROP TRIGGER aibridge_session_tokens_change;
 DROP TRIGGER aibridge_session_tokens_delete;
+DROP TRIGGER aibridge_session_prompt_insert;
 DROP VIEW aibridge_session_facet_rollup;
 DROP TABLE aibridge_session_facets;
 
@@ -54,7 +56,7 @@ SELECT k.mask AS mask,
            AS value,
        ai.session_id AS session_id, ai.initiator_id AS initiator_id, ai.started_at AS started_at,
        ai.ended_at AS ended_at, ai.thread_root_id AS thread_root_id,
-       ai.last_prompt_at AS last_prompt_at
+       ai.last_prompt_at AS last_prompt_at, ai.id AS interception_id
 FROM aibridge_interceptions ai CROSS JOIN aibridge_session_facet_kinds k
 WHERE ai.ended_at IS NOT NULL;
 -- What `aibridge_session_facets` holds (its values numbered first).
@@ -122,6 +124,33 @@ BEGIN
     INSERT INTO aibridge_session_token_refresh
     SELECT session_id, initiator_id FROM aibridge_interceptions
     WHERE id = OLD.interception_id AND ended_at IS NOT NULL;
+END;
+
+CREATE TRIGGER aibridge_session_prompt_insert AFTER INSERT ON aibridge_user_prompts
+BEGIN
+    UPDATE aibridge_interceptions
+    SET last_prompt_at = COALESCE(max(last_prompt_at, NEW.created_at), NEW.created_at)
+    WHERE id = NEW.interception_id;
+    -- A prompt as new as the session's newest: which is the last one takes the prompts' ids,
+    -- so the session is recomputed. One newer than all moves only the newest prompt and time
+    -- of the session and of its sets holding the prompt's interception; an older one, nothing.
+    INSERT INTO aibridge_session_refresh
+    SELECT so.session_id, so.initiator_id
+    FROM aibridge_interceptions ai JOIN aibridge_session_order so
+        ON so.session_id = ai.session_id AND so.initiator_id = ai.initiator_id
+    WHERE ai.id = NEW.interception_id AND ai.ended_at IS NOT NULL
+      AND so.max_prompt_at = NEW.created_at;
+    UPDATE aibridge_session_order SET max_prompt_at = NEW.created_at, last_prompt = NEW.prompt
+    WHERE (session_id, initiator_id) = (SELECT session_id, initiator_id FROM aibridge_interceptions
+                                        WHERE id = NEW.interception_id AND ended_at IS NOT NULL)
+      AND (max_prompt_at IS NULL OR max_prompt_at < NEW.created_at);
+    UPDATE aibridge_session_facets SET max_prompt_at = NEW.created_at
+    WHERE (session_id, initiator_id) = (SELECT session_id, initiator_id FROM aibridge_interceptions
+                                        WHERE id = NEW.interception_id AND ended_at IS NOT NULL)
+      AND value_id IN (SELECT v.id FROM aibridge_interception_facets f
+                       JOIN aibridge_session_facet_values v ON v.mask = f.mask AND v.value = f.value
+                       WHERE f.interception_id = NEW.interception_id)
+      AND (max_prompt_at IS NULL OR max_prompt_at < NEW.created_at);
 END;
 
 INSERT INTO aibridge_session_facet_values (mask, value)

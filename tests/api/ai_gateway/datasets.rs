@@ -558,7 +558,19 @@ fn session_triggers_keep_what_a_rebuild_computes() {
          DELETE FROM aibridge_token_usages WHERE id IN
              (SELECT id FROM aibridge_token_usages ORDER BY id DESC LIMIT 15);
          DELETE FROM aibridge_interceptions WHERE id IN
-             (SELECT id FROM aibridge_interceptions ORDER BY started_at LIMIT 30);",
+             (SELECT id FROM aibridge_interceptions ORDER BY started_at LIMIT 30);
+         -- Prompts as new as their session's newest (the id decides which is the last one:
+         -- 'tie-' sorts after every hex id, '0-tie-' before most), and older ones.
+         INSERT INTO aibridge_user_prompts (id, interception_id, prompt, created_at)
+         SELECT p || ai.id, ai.id, p || 'prompt', so.max_prompt_at
+         FROM aibridge_interceptions ai JOIN aibridge_session_order so
+             ON so.session_id = ai.session_id AND so.initiator_id = ai.initiator_id
+         CROSS JOIN (SELECT 'tie-' AS p UNION ALL SELECT '0-tie-')
+         WHERE ai.ended_at IS NOT NULL AND so.max_prompt_at IS NOT NULL
+           AND ai.id IN (SELECT id FROM aibridge_interceptions ORDER BY id LIMIT 60);
+         INSERT INTO aibridge_user_prompts (id, interception_id, prompt, created_at)
+         SELECT 'old-' || id, id, 'an old prompt', started_at - 1 FROM aibridge_interceptions
+         WHERE ended_at IS NOT NULL ORDER BY id DESC LIMIT 20;",
     )
     .expect("writes");
     let kept = snapshot(&c);
