@@ -77,15 +77,27 @@ BEGIN
         last_prompt)
     SELECT * FROM aibridge_session_order_rollup
     WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id;
-    DELETE FROM aibridge_session_facets
-    WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id;
+    -- The facet rows in place: a value set the session no longer has goes, the others are
+    -- written only where they change (most of them keep their index entries).
     INSERT OR IGNORE INTO aibridge_session_facet_values (mask, value)
     SELECT mask, value FROM aibridge_interception_facets
     WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id;
+    DELETE FROM aibridge_session_facets
+    WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id
+      AND value_id NOT IN (SELECT v.id FROM aibridge_interception_facets f
+                           JOIN aibridge_session_facet_values v ON v.mask = f.mask AND v.value = f.value
+                           WHERE f.session_id = NEW.session_id AND f.initiator_id = NEW.initiator_id);
     INSERT INTO aibridge_session_facets (value_id, session_id, initiator_id, min_started_at,
         max_started_at, max_ended_at, threads, max_prompt_at)
     SELECT * FROM aibridge_session_facet_rollup
-    WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id;
+    WHERE session_id = NEW.session_id AND initiator_id = NEW.initiator_id
+    ON CONFLICT (value_id, session_id, initiator_id) DO UPDATE SET
+        min_started_at = excluded.min_started_at, max_started_at = excluded.max_started_at,
+        max_ended_at = excluded.max_ended_at, threads = excluded.threads,
+        max_prompt_at = excluded.max_prompt_at
+    WHERE min_started_at <> excluded.min_started_at OR max_started_at <> excluded.max_started_at
+       OR max_ended_at <> excluded.max_ended_at OR threads <> excluded.threads
+       OR max_prompt_at IS NOT excluded.max_prompt_at;
     DELETE FROM aibridge_session_refresh WHERE rowid = NEW.rowid;
 END;
 
