@@ -88,7 +88,7 @@ fn base(src: &Source, q: &AISessionQuery, p: &mut Params) -> (&'static str, Vec<
 }
 
 /// Conditions on `aibridge_interceptions ai` (completed, every filter).
-pub fn interception_where(q: &AISessionQuery, p: &mut Params) -> String {
+fn interception_where(q: &AISessionQuery, p: &mut Params) -> String {
     let mut w = vec!["ai.ended_at IS NOT NULL".to_string()];
     let mut eq = |col: &str, v: &Option<String>, p: &mut Params| w.extend(p.eq(col, v));
     eq("ai.initiator_id", &q.initiator_id, p);
@@ -142,10 +142,11 @@ fn range(q: &AISessionQuery, p: &mut Params) -> Option<Range> {
     })
 }
 
-/// The kept rows' page fields.
+/// The kept rows' page fields but `last_active_at`: a page in the kept rows' order reads the
+/// generated column (its index orders the page), a time range's `COALESCE` of the columns
+/// its time indexes cover.
 const KEPT: &str = "b.session_id AS session_id, b.initiator_id AS initiator_id, \
-     b.min_started_at AS started_at, b.max_ended_at AS ended_at, b.threads AS threads, \
-     COALESCE(b.max_prompt_at, b.min_started_at) AS last_active_at";
+     b.min_started_at AS started_at, b.max_ended_at AS ended_at, b.threads AS threads";
 
 /// The order of a page (on the names of `KEPT` and `GROUPED`).
 const ORDER: &str = "last_active_at DESC, session_id DESC, initiator_id DESC";
@@ -215,7 +216,9 @@ fn page_cte(
         let (lim, off) = (p.push(limit), p.push(offset));
         let (overlap, inside) = (r.overlap, r.inside);
         return format!(
-            "top AS MATERIALIZED (SELECT {KEPT} FROM {table} b WHERE {w} AND {inside}\
+            "top AS MATERIALIZED (SELECT {KEPT}, \
+             COALESCE(b.max_prompt_at, b.min_started_at) AS last_active_at \
+             FROM {table} b WHERE {w} AND {inside}\
              {inside_after} ORDER BY {ORDER} LIMIT {k}), \
              agg AS (SELECT * FROM top UNION ALL SELECT {GROUPED} FROM {table} b \
              CROSS JOIN aibridge_interceptions ai ON ai.session_id = b.session_id \
@@ -233,9 +236,8 @@ fn page_cte(
     let after = cursor("b.", p);
     let (lim, off) = (p.push(limit), p.push(offset));
     format!(
-        "page AS (SELECT b.session_id AS session_id, b.initiator_id AS initiator_id, \
-         b.min_started_at AS started_at, b.max_ended_at AS ended_at, b.threads AS threads, \
-         b.last_active_at AS last_active_at FROM {table} b WHERE {w}{after} \
+        "page AS (SELECT {KEPT}, b.last_active_at AS last_active_at \
+         FROM {table} b WHERE {w}{after} \
          ORDER BY b.last_active_at DESC, b.session_id DESC, b.initiator_id DESC \
          LIMIT {lim} OFFSET {off})"
     )
