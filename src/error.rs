@@ -202,6 +202,16 @@ impl From<rusqlite::Error> for ApiError {
     }
 }
 
+impl From<crate::store::sql::DbError> for ApiError {
+    fn from(e: crate::store::sql::DbError) -> Self {
+        if e.is_busy() {
+            ApiError::unavailable(format!("database busy: {e}"))
+        } else {
+            ApiError::internal(format!("database: {e}"))
+        }
+    }
+}
+
 impl From<r2d2::Error> for ApiError {
     fn from(e: r2d2::Error) -> Self {
         ApiError::unavailable(format!("connection pool: {e}"))

@@ -32,7 +32,9 @@ pub fn build_state(config: ServerConfig) -> Result<AppState, String> {
                 name: "",
                 password,
             };
-            let exists = store::users::count_humans(&conn).map_err(|e| e.to_string())? > 0;
+            let exists = store::users::count_humans(&crate::store::sql::Tx::sqlite(&conn))
+                .map_err(|e| e.to_string())?
+                > 0;
             if !exists {
                 users::validate_owner(&input)
                     .map_err(|e| format!("first user: {}", e.describe()))?;

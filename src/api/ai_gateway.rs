@@ -17,12 +17,12 @@ use crate::model::ai_gateway::AIBridgeListSessionsResponse;
 use crate::search::pagination;
 use crate::search::query_string;
 use crate::state::AppState;
+use crate::store::sql::Tx;
 use crate::store::{self, ai_sessions};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use rusqlite::Connection;
 
 /// Coder's `RequireFeatureMW` text for `codersdk.FeatureAIBridge` (named AI Gateway since v2.32).
 pub const PREMIUM: &str = "AI Gateway is a Premium feature. Contact sales!";
@@ -84,7 +84,7 @@ async fn not_mounted() -> HttpResponse {
 /// The first value of a query parameter (Go's `r.URL.Query().Get`), `""` when absent.
 /// Parses the sessions `q` (usernames resolved among live users).
 fn parse_query(
-    conn: &Connection,
+    conn: &Tx,
     caller: &Caller,
     q: &str,
 ) -> ApiResult<crate::model::query::AISessionQuery> {

@@ -9,6 +9,8 @@ use crate::search::pagination;
 use crate::search::query_string;
 use crate::state::AppState;
 use crate::store::ai_picklists;
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 const DEFAULT_LIMIT: i64 = 100;
@@ -27,7 +29,7 @@ const PROVIDER_TYPES: &[&str] = &[
     "vercel",
 ];
 
-type Lister = fn(&rusqlite::Connection, &str, i64, i64) -> rusqlite::Result<Vec<String>>;
+type Lister = fn(&Tx, &str, i64, i64) -> DbResult<Vec<String>>;
 
 async fn pick_list(
     state: web::Data<AppState>,

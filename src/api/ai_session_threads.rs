@@ -11,10 +11,10 @@ use crate::model::ai_gateway::{AIBridgeSessionThreadsResponse, TokenUsage};
 use crate::model::query::AISessionQuery;
 use crate::search::query_string;
 use crate::state::AppState;
+use crate::store::sql::Tx;
 use crate::store::{self, ai_sessions, ai_threads, interception_usages as usages};
 use actix_web::{web, HttpRequest, HttpResponse};
 use ai_threads::Direction;
-use rusqlite::Connection;
 
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
@@ -57,7 +57,7 @@ fn limit_param(pairs: &[(String, String)]) -> ApiResult<i64> {
 }
 
 /// Coder's `validateInterceptionCursor`.
-fn check_cursor(conn: &Connection, name: &str, id: &str, session_id: &str) -> ApiResult<()> {
+fn check_cursor(conn: &Tx, name: &str, id: &str, session_id: &str) -> ApiResult<()> {
     let invalid = |why: String| {
         ApiError::bad_request("Invalid pagination cursor.").detail(format!(
             "{name}: interception {id} {why}: invalid pagination cursor"
@@ -111,7 +111,7 @@ fn not_found() -> ApiError {
 
 /// The response, read in the caller's snapshot.
 fn session_threads(
-    conn: &Connection,
+    conn: &Tx,
     session_id: &str,
     after: Option<String>,
     before: Option<String>,

@@ -19,8 +19,8 @@ use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
 use crate::store::interceptions::Filter;
+use crate::store::sql::Tx;
 use actix_web::{web, HttpRequest, HttpResponse};
-use rusqlite::Connection;
 
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 1000;
@@ -34,7 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// `initiator:` value → user id: `me`, a UUID (taken as is, like Coder), or a username.
-fn resolve_initiator(conn: &Connection, caller: &Caller, v: &str) -> ApiResult<String> {
+fn resolve_initiator(conn: &Tx, caller: &Caller, v: &str) -> ApiResult<String> {
     if v == "me" {
         return Ok(caller.user_id().to_string());
     }

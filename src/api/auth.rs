@@ -10,11 +10,12 @@ use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
 use crate::store::api_keys::ApiKeyRow;
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 use crate::timefmt::now_micros;
 use crate::users::{self, OwnerInput};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpResponse};
-use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -106,13 +107,13 @@ async fn post_first_user(
 
 /// Inserts a new API key row and returns the full token. Shared by login and `POST /keys`.
 pub fn insert_key(
-    conn: &Connection,
+    conn: &Tx,
     user_id: &str,
     login_type: &str,
     lifetime_secs: i64,
     token_name: &str,
     ip: &str,
-) -> rusqlite::Result<(ApiKeyRow, String)> {
+) -> DbResult<(ApiKeyRow, String)> {
     let (id, secret, full) = token::generate();
     let now = now_micros();
     let row = ApiKeyRow {

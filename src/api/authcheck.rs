@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult, Validation};
 use crate::rbac::AuthObject;
 use crate::state::AppState;
 use crate::store;
+use crate::store::sql::Tx;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -98,11 +99,7 @@ async fn check_authorization(
 
 /// Fills the owner and organization of the object named by `resource_id`, as Coder fetches
 /// it (for the resource types coderlite stores).
-fn resolve_resource(
-    conn: &rusqlite::Connection,
-    obj: &mut AuthObject,
-    value: &str,
-) -> ApiResult<()> {
+fn resolve_resource(conn: &Tx, obj: &mut AuthObject, value: &str) -> ApiResult<()> {
     let id = crate::model::parse_uuid(value).ok_or_else(|| {
         ApiError::bad_request(format!("Object {value:?} id is not a valid uuid.")).validations(
             vec![Validation::new(

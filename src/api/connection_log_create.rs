@@ -14,8 +14,8 @@ use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
 use crate::store::connection_log_writes as writes;
+use crate::store::sql::Tx;
 use actix_web::{web, HttpResponse};
-use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -41,7 +41,7 @@ fn key(e: &Event) -> Key {
 
 /// Fills each event's workspace facts and user, and checks ids; validations (400) or
 /// conflicts (409) on failure.
-fn resolve(conn: &Connection, events: &mut [Event]) -> ApiResult<()> {
+fn resolve(conn: &Tx, events: &mut [Event]) -> ApiResult<()> {
     let mut errs = Vec::new();
     let mut conflicts = Vec::new();
     let mut workspaces = HashMap::new();

@@ -22,8 +22,8 @@ use crate::rbac::AuditScope;
 use crate::search::{pagination, query_string};
 use crate::state::AppState;
 use crate::store::connection_logs::{self, Cursor, PageSpec};
+use crate::store::sql::Tx;
 use actix_web::{web, HttpRequest, HttpResponse};
-use rusqlite::Connection;
 
 /// Page size when `limit` is absent or 0 (Coder's SQL default).
 const DEFAULT_LIMIT: i64 = 100;
@@ -38,7 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Parses `q` (organization names resolved among those the caller may read).
-fn parse_filter(conn: &Connection, caller: &Caller, q: &str) -> ApiResult<ConnectionLogFilter> {
+fn parse_filter(conn: &Tx, caller: &Caller, q: &str) -> ApiResult<ConnectionLogFilter> {
     super::params::with_org_names(conn, caller, |orgs| {
         crate::search::connection_logs::parse(q, caller.user_id(), orgs)
     })
@@ -46,7 +46,7 @@ fn parse_filter(conn: &Connection, caller: &Caller, q: &str) -> ApiResult<Connec
 
 /// The cursor for `after_id`, or 400 when it names no row the caller can see.
 fn resolve_cursor(
-    conn: &Connection,
+    conn: &Tx,
     after_id: Option<&str>,
     scope: &AuditScope,
 ) -> ApiResult<Option<Cursor>> {
@@ -81,7 +81,7 @@ impl ChunkSource for ConnectionLogChunks {
         "ssh_info",
     ];
 
-    fn fetch(&mut self, conn: &Connection, want: i64) -> ApiResult<Vec<ConnectionLog>> {
+    fn fetch(&mut self, conn: &Tx, want: i64) -> ApiResult<Vec<ConnectionLog>> {
         let spec = PageSpec {
             limit: want,
             ..self.next.clone()
@@ -145,10 +145,10 @@ async fn list(
     let prepared = web::block(
         move || -> ApiResult<Result<RowStream<ConnectionLogChunks>, ConnectionLogResponse>> {
             let conn = db.reader_blocking()?;
-            let filter = parse_filter(&conn, &caller, &q)?;
+            let filter = parse_filter(&Tx::sqlite(&conn), &caller, &q)?;
             // One snapshot for the cursor, the count and the page.
             let snapshot = Snapshot::begin(conn)?;
-            let tx = snapshot.conn();
+            let tx = &snapshot.tx();
             let cursor = resolve_cursor(tx, page.after_id.as_deref(), &scope)?;
             let count = connection_logs::count(tx, &filter, &scope, cap)?;
             let mut spec = PageSpec {
@@ -204,7 +204,7 @@ async fn export(
     // Validate the query and open the snapshot before answering, so errors keep their status.
     let rows = web::block(move || -> ApiResult<RowStream<ConnectionLogChunks>> {
         let conn = db.reader_blocking()?;
-        let filter = parse_filter(&conn, &caller, &q)?;
+        let filter = parse_filter(&Tx::sqlite(&conn), &caller, &q)?;
         let snapshot = Snapshot::begin(conn)?;
         let source = ConnectionLogChunks {
             filter,

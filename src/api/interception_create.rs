@@ -15,8 +15,9 @@ use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
 use crate::store::interception_usages::{self as usages, Child, NewToolUsage};
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 use actix_web::{web, HttpResponse};
-use rusqlite::Connection;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
@@ -57,7 +58,7 @@ fn child_ids(items: &[Item]) -> Vec<(Child, String, String)> {
 /// Checks the child ids are new: duplicates within the request are validations, ids
 /// already stored conflicts (one statement per child table).
 fn check_child_ids(
-    conn: &Connection,
+    conn: &Tx,
     items: &[Item],
     errs: &mut Vec<Validation>,
     conflicts: &mut Vec<Validation>,
@@ -98,7 +99,7 @@ fn check_child_ids(
 
 /// Resolves every item's initiator (id or username, non-deleted) and checks ids are new;
 /// returns per-item validations on failure.
-fn resolve_items(conn: &Connection, items: &mut [Item]) -> ApiResult<()> {
+fn resolve_items(conn: &Tx, items: &mut [Item]) -> ApiResult<()> {
     let mut errs = Vec::new();
     let mut conflicts = Vec::new();
     let mut cache: HashMap<String, Option<String>> = HashMap::new();
@@ -193,7 +194,7 @@ fn shown_tool_usage(t: &NewToolUsage) -> AIBridgeToolUsage {
 }
 
 /// Writes one item (the interception first, so the session order sees its prompts).
-fn insert_item(conn: &Connection, item: &Item) -> rusqlite::Result<()> {
+fn insert_item(conn: &Tx, item: &Item) -> DbResult<()> {
     store::interceptions::insert(conn, &item.row)?;
     let c = &item.children;
     for t in &c.token_usages {

@@ -16,9 +16,9 @@ use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
 use crate::store::api_keys::{ApiKeyRow, KeyListing};
+use crate::store::sql::Tx;
 use crate::timefmt::format_micros;
 use actix_web::{web, HttpRequest, HttpResponse};
-use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 
 /// Session-style keys from `POST /users/{user}/keys` last a week, as in Coder.
@@ -101,7 +101,7 @@ fn key_diff(old: &Value, new: &Value) -> Map<String, Value> {
 }
 
 /// Resolves `{user}` and requires the caller to manage that user's keys (403 otherwise).
-fn key_owner(conn: &Connection, caller: &Caller, value: &str) -> ApiResult<String> {
+fn key_owner(conn: &Tx, caller: &Caller, value: &str) -> ApiResult<String> {
     let id = resolve_readable_user(conn, caller, value)?;
     if !caller.subject.can_manage_keys_of(&id) {
         return Err(ApiError::forbidden());

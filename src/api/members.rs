@@ -15,9 +15,9 @@ use crate::request_meta::RequestMeta;
 use crate::search::{members as member_search, pagination, query_string};
 use crate::state::AppState;
 use crate::store;
+use crate::store::sql::Tx;
 use crate::timefmt::{format_micros, now_micros};
 use actix_web::{web, HttpRequest, HttpResponse};
-use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -58,7 +58,7 @@ fn audit_json(m: &OrganizationMember, username: &str) -> Value {
 /// Coder's `ExtractOrganizationMemberParam`: the organization (404 when unreadable), the user
 /// (400 when missing), then the membership, which must exist and be readable (404).
 fn resolve_member(
-    conn: &Connection,
+    conn: &Tx,
     caller: &Caller,
     org_value: &str,
     user_value: &str,

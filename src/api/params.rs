@@ -6,12 +6,12 @@ use crate::model::workspace::Workspace;
 use crate::model::Organization;
 use crate::rbac::Subject;
 use crate::store;
+use crate::store::sql::Tx;
 use actix_web::http::StatusCode;
-use rusqlite::Connection;
 
 /// `{user}`: `me`, a UUID, or a username (case-insensitive), non-deleted. Coder answers 400
 /// for a user that does not exist.
-pub fn resolve_user(conn: &Connection, caller: &Caller, value: &str) -> ApiResult<String> {
+pub fn resolve_user(conn: &Tx, caller: &Caller, value: &str) -> ApiResult<String> {
     if value == "me" {
         return Ok(caller.user_id().to_string());
     }
@@ -27,7 +27,7 @@ pub fn user_not_found(value: &str) -> ApiError {
 /// `organization:` key of the audit and connection-log queries); a database error in a
 /// lookup answers as itself, not as "no such organization".
 pub fn with_org_names<T>(
-    conn: &Connection,
+    conn: &Tx,
     caller: &Caller,
     parse: impl FnOnce(&mut dyn FnMut(&str) -> Option<String>) -> ApiResult<T>,
 ) -> ApiResult<T> {
@@ -47,7 +47,7 @@ pub fn with_org_names<T>(
 }
 
 /// `{organization}`: `default`, a UUID or a name; 404 when missing or not readable.
-pub fn resolve_org(conn: &Connection, caller: &Caller, value: &str) -> ApiResult<Organization> {
+pub fn resolve_org(conn: &Tx, caller: &Caller, value: &str) -> ApiResult<Organization> {
     match store::orgs::resolve(conn, value)? {
         Some(org) if caller.subject.can_read_org(&org.id) => Ok(org),
         _ => Err(org_not_found(value)),
@@ -64,7 +64,7 @@ pub fn org_not_found(value: &str) -> ApiError {
 
 /// `{user}` resolved as Coder's `ExtractUserParam` does under the caller's read permission:
 /// a user the caller may not read answers the same 400 as one that does not exist.
-pub fn resolve_readable_user(conn: &Connection, caller: &Caller, value: &str) -> ApiResult<String> {
+pub fn resolve_readable_user(conn: &Tx, caller: &Caller, value: &str) -> ApiResult<String> {
     let id = resolve_user(conn, caller, value)?;
     let readable = match caller.subject.user_scope() {
         crate::rbac::UserScope::All => true,
@@ -81,7 +81,7 @@ pub fn resolve_readable_user(conn: &Connection, caller: &Caller, value: &str) ->
 
 /// `{workspace}`: a UUID of a workspace the caller may read (deleted ones included);
 /// otherwise 400 (not a UUID) or 404.
-pub fn load_readable(conn: &Connection, subject: &Subject, value: &str) -> ApiResult<Workspace> {
+pub fn load_readable(conn: &Tx, subject: &Subject, value: &str) -> ApiResult<Workspace> {
     let id = crate::model::parse_uuid(value).ok_or_else(|| {
         ApiError::bad_request(format!("Invalid UUID {value:?}."))
             .detail(format!("invalid UUID length: {}", value.len()))

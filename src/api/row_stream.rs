@@ -7,11 +7,11 @@
 use crate::db::snapshot::Snapshot;
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::search::pagination::query_values;
+use crate::store::sql::Tx;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use bytes::Bytes;
 use futures_util::Stream;
-use rusqlite::Connection;
 
 /// Rows per chunk (one SQL statement, one piece of the response body).
 pub const CHUNK_ROWS: i64 = 1000;
@@ -24,7 +24,7 @@ pub trait ChunkSource: Send + 'static {
     const CSV_HEADER: &'static [&'static str];
     /// Up to `want` rows following the previous fetch (the first starts at the caller's
     /// offset or cursor).
-    fn fetch(&mut self, conn: &Connection, want: i64) -> ApiResult<Vec<Self::Row>>;
+    fn fetch(&mut self, conn: &Tx, want: i64) -> ApiResult<Vec<Self::Row>>;
     fn csv_record(row: &Self::Row) -> Vec<String>;
 }
 
@@ -72,7 +72,7 @@ impl<S: ChunkSource> RowStream<S> {
             self.done = true;
             return Ok(Vec::new());
         };
-        let rows = self.source.fetch(snapshot.conn(), want)?;
+        let rows = self.source.fetch(&snapshot.tx(), want)?;
         if let Some(l) = self.left.as_mut() {
             *l -= rows.len() as i64;
         }

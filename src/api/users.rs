@@ -15,8 +15,8 @@ use crate::model::{GetUsersResponse, User};
 use crate::search::query_string;
 use crate::state::AppState;
 use crate::store;
+use crate::store::sql::Tx;
 use actix_web::{web, HttpRequest, HttpResponse};
-use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -105,7 +105,7 @@ async fn read_user(
 }
 
 /// A fully built user (with `organization_ids` and `has_ai_seat`) after a change.
-fn load_user(conn: &Connection, id: &str) -> ApiResult<User> {
+fn load_user(conn: &Tx, id: &str) -> ApiResult<User> {
     store::users::get_by_id(conn, id)?.ok_or_else(|| user_not_found(id))
 }
 
@@ -115,12 +115,12 @@ fn user_record(caller: &Caller, action: AuditAction) -> AuditRecord {
 }
 
 /// The audit view of a user, `Null` when missing.
-fn audit_view(conn: &Connection, id: &str) -> ApiResult<Value> {
+fn audit_view(conn: &Tx, id: &str) -> ApiResult<Value> {
     Ok(store::users::audit_view(conn, id)?.unwrap_or(Value::Null))
 }
 
 /// Fills `rec` with the user's id, username and the diff from `old` to the current row.
-fn finish_record(conn: &Connection, rec: &mut AuditRecord, id: &str, old: &Value) -> ApiResult<()> {
+fn finish_record(conn: &Tx, rec: &mut AuditRecord, id: &str, old: &Value) -> ApiResult<()> {
     let new = audit_view(conn, id)?;
     let target = new["username"].as_str().unwrap_or_default().to_string();
     rec.resource_id = id.to_string();

@@ -11,8 +11,9 @@ use crate::db::{write_tx, Db};
 use crate::error::ApiResult;
 use crate::model::{AuditAction, ResourceType, NIL_UUID};
 use crate::request_meta::RequestMeta;
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, Transaction};
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
+use crate::store::sql::Value as SqlValue;
 use serde_json::{Map, Value};
 
 /// One audit row as a handler describes it; `time`, `id`, ip, user agent and request id are
@@ -64,21 +65,12 @@ impl AuditRecord {
 
 /// Inserts one row, linked into the hash chain; returns its id. The single place audit rows are
 /// written. Runs inside the writer's transaction, so reading the newest hash here is race-free.
-pub fn insert(
-    conn: &Connection,
-    meta: &RequestMeta,
-    rec: &AuditRecord,
-) -> rusqlite::Result<String> {
+pub fn insert(conn: &Tx, meta: &RequestMeta, rec: &AuditRecord) -> DbResult<String> {
     insert_at(conn, meta, rec, crate::timefmt::now_micros())
 }
 
 /// `insert` with an explicit time (test rows from `POST /audit/testgenerate`).
-pub fn insert_at(
-    conn: &Connection,
-    meta: &RequestMeta,
-    rec: &AuditRecord,
-    now: i64,
-) -> rusqlite::Result<String> {
+pub fn insert_at(conn: &Tx, meta: &RequestMeta, rec: &AuditRecord, now: i64) -> DbResult<String> {
     let id = crate::model::new_uuid();
     let text = |s: &str| SqlValue::Text(s.to_string());
     let opt = |s: &Option<String>| s.clone().map_or(SqlValue::Null, SqlValue::Text);
@@ -111,7 +103,7 @@ pub fn insert_at(
 pub async fn audited<T, F>(db: &Db, meta: RequestMeta, rec: AuditRecord, f: F) -> ApiResult<T>
 where
     T: Send + 'static,
-    F: FnOnce(&Transaction, &mut AuditRecord) -> ApiResult<T> + Send + 'static,
+    F: FnOnce(&Tx, &mut AuditRecord) -> ApiResult<T> + Send + 'static,
 {
     let db = db.clone();
     actix_web::web::block(move || {

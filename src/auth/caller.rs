@@ -7,10 +7,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::model::UserStatus;
 use crate::rbac::Subject;
 use crate::store;
+use crate::store::sql::Tx;
 use crate::timefmt;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -64,7 +64,7 @@ struct Loaded {
     needs_touch: Option<i64>, // new expiry when bookkeeping is due
 }
 
-fn load(conn: &Connection, token: &str, now: i64) -> ApiResult<Loaded> {
+fn load(conn: &Tx, token: &str, now: i64) -> ApiResult<Loaded> {
     let (id, secret) = token::split(token)
         .map_err(|e| ApiError::unauthorized(format!("Invalid API key format: {e}")))?;
     let key = store::api_keys::get(conn, id)?

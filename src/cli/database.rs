@@ -23,7 +23,8 @@ pub fn open_existing_read_only(path: &Path) -> Result<Connection, String> {
 /// `coderlite verify --db PATH`: prints the chain report; `Ok(false)` when a link is broken.
 pub fn verify(db: &Path) -> Result<bool, String> {
     let conn = open_existing_read_only(db)?;
-    let report = chain::verify(&conn).map_err(|e| format!("cannot verify: {e}"))?;
+    let report = chain::verify(&crate::store::sql::Tx::sqlite(&conn))
+        .map_err(|e| format!("cannot verify: {e}"))?;
     match &report.broken {
         None => println!(
             "audit chain ok: {} rows (seq {} to {}), head hash {}",

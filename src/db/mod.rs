@@ -8,9 +8,10 @@ pub mod stats;
 
 use crate::config::Synchronous;
 use crate::error::{ApiError, ApiResult};
+use crate::store::sql::Tx;
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::Path;
 use std::time::Duration;
 
@@ -102,13 +103,13 @@ impl Db {
     pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&Tx) -> ApiResult<T> + Send + 'static,
     {
         let pool = self.readers.clone();
         let stats = self.stats.clone();
         actix_web::web::block(move || {
             let conn = stats.reader_wait.time(|| pool.get())?;
-            f(&conn)
+            f(&Tx::sqlite(&conn))
         })
         .await?
     }
@@ -118,7 +119,7 @@ impl Db {
     pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&Tx) -> ApiResult<T> + Send + 'static,
     {
         let pool = self.writer.clone();
         let stats = self.stats.clone();
@@ -158,25 +159,23 @@ impl Db {
 }
 
 /// One immediate transaction around `f`.
-pub fn write_tx<T>(
-    conn: &mut Connection,
-    f: impl FnOnce(&Transaction) -> ApiResult<T>,
-) -> ApiResult<T> {
+pub fn write_tx<T>(conn: &mut Connection, f: impl FnOnce(&Tx) -> ApiResult<T>) -> ApiResult<T> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let out = f(&tx)?;
+    let out = f(&Tx::sqlite(&tx))?;
     tx.commit()?;
     Ok(out)
 }
 
 /// Maps a unique-constraint violation to `Some(())`, so callers can answer 409 instead of 500.
 pub fn is_unique_violation(e: &ApiError) -> bool {
-    e.cause
-        .as_deref()
-        .is_some_and(|c| c.contains("UNIQUE constraint failed"))
+    e.cause.as_deref().is_some_and(|c| {
+        c.contains("UNIQUE constraint failed")
+            || c.contains("duplicate key value violates unique constraint")
+    })
 }
 
 /// Whether the database answers a trivial statement (`GET /healthz`).
-pub fn ping(conn: &Connection) -> rusqlite::Result<()> {
-    conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+pub fn ping(conn: &Tx) -> crate::store::sql::DbResult<()> {
+    conn.query_row("SELECT 1", crate::params![], |r| r.get::<i64>(0))
         .map(|_| ())
 }

@@ -3,7 +3,7 @@
 
 use super::Conn;
 use crate::error::ApiResult;
-use rusqlite::Connection;
+use crate::store::sql::Tx;
 
 /// A reader connection inside a read transaction; rolled back when dropped, so a client that
 /// disconnects mid-stream never returns a connection with an open snapshot to the pool.
@@ -15,8 +15,8 @@ impl Snapshot {
         Ok(Snapshot(conn))
     }
 
-    pub fn conn(&self) -> &Connection {
-        &self.0
+    pub fn tx(&self) -> Tx<'_> {
+        Tx::sqlite(&self.0)
     }
 }
 

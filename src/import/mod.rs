@@ -15,9 +15,9 @@ pub mod csv_table;
 pub mod tables;
 
 use crate::store::bulk::{self, audit_counts, group, progress, Target};
+use crate::store::sql::Tx;
 use clap::Args;
 use csv_table::Col;
-use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -107,7 +107,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
         &[],
         no_post,
     )?;
-    crate::store::orgs::ensure_default(target.conn(), crate::timefmt::now_micros())
+    crate::store::orgs::ensure_default(&target.tx(), crate::timefmt::now_micros())
         .map_err(|e| format!("cannot create the default organization: {e}"))?;
     load_csv(&target, dir, "users", tables::USERS, &[], no_post)?;
     let members = load_csv(
@@ -120,7 +120,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
     )?;
     load_csv(&target, dir, "workspaces", tables::WORKSPACES, &[], no_post)?;
     if members.is_none() {
-        derive_members(target.conn())?;
+        derive_members(&target.tx())?;
     }
 
     let mut reasons = build_reasons::BuildReasons::default();
@@ -150,7 +150,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
         load_csv(&target, dir, table, spec, &[], no_post)?;
     }
     let reasons = &reasons;
-    let mut prev = crate::store::audit_chain::head_hash(target.conn())
+    let mut prev = crate::store::audit_chain::head_hash(&target.tx())
         .map_err(|e| format!("cannot read the audit chain: {e}"))?;
     let mut counts = audit_counts::AuditCounts::default();
     // The unique index on `id` is built after the load (sorting beats a million random
@@ -228,7 +228,7 @@ pub fn run(args: &ImportArgs) -> Result<(), String> {
 
 /// Memberships for a dump without `organization_members`: every live user belongs to the
 /// default organization, and to each organization where they own a workspace.
-pub fn derive_members(conn: &Connection) -> Result<(), String> {
+pub fn derive_members(conn: &Tx) -> Result<(), String> {
     crate::store::members::derive_for_load(conn)
         .map_err(|e| format!("cannot derive organization members: {e}"))
 }
@@ -236,7 +236,7 @@ pub fn derive_members(conn: &Connection) -> Result<(), String> {
 /// Runs on the loaded database before it is moved into place (shared with `seed`): links the
 /// hash chain (the loaders chain rows as they insert them and write the audit counters,
 /// whose trigger is off during the load; `rebuild` links anything left unlinked).
-pub fn after_load(conn: &Connection) -> Result<(), String> {
+pub fn after_load(conn: &Tx) -> Result<(), String> {
     let t = Instant::now();
     let relinked = crate::store::audit_chain::rebuild(conn)
         .map_err(|e| format!("cannot link the audit hash chain: {e}"))?;

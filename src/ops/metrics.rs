@@ -5,6 +5,8 @@
 use super::Runtime;
 use crate::state::AppState;
 use crate::store::audit_seq;
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -141,7 +143,7 @@ pub struct DbFigures {
     pub backlog: Vec<(&'static str, i64)>,
 }
 
-pub fn db_figures(conn: &rusqlite::Connection, rt: &Runtime) -> rusqlite::Result<DbFigures> {
+pub fn db_figures(conn: &Tx, rt: &Runtime) -> DbResult<DbFigures> {
     let (first, written) = audit_seq::bounds(conn)?;
     let mut backlog = Vec::new();
     for s in &rt.sinks {

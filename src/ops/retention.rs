@@ -24,8 +24,9 @@ use crate::request_meta::RequestMeta;
 use crate::store::audit_purge;
 use crate::store::connection_log_writes;
 use crate::store::purge_pending::{self, Purged};
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 use crate::timefmt;
-use rusqlite::Connection;
 use serde_json::{json, Map, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -37,7 +38,7 @@ pub const BATCH: usize = 1_000;
 pub const INTERVAL: Duration = Duration::from_secs(60);
 
 /// Returns the oldest `seq` that must be kept (not yet delivered to a stream), if any.
-pub type KeepFrom = dyn Fn(&Connection) -> rusqlite::Result<Option<i64>> + Send + Sync;
+pub type KeepFrom = dyn Fn(&Tx) -> DbResult<Option<i64>> + Send + Sync;
 
 /// One table retention trims.
 pub trait Purge: Send + Sync {
@@ -49,7 +50,7 @@ pub trait Purge: Send + Sync {
     fn pending_key(&self) -> &'static str;
     /// Removes up to `limit` rows older than `cutoff` on the caller's transaction, adding
     /// them to the pending summary.
-    fn batch(&self, tx: &Connection, cutoff: i64, limit: usize) -> ApiResult<Purged>;
+    fn batch(&self, tx: &Tx, cutoff: i64, limit: usize) -> ApiResult<Purged>;
     /// Fields of the purge row beyond the count, time range, retention and cutoff.
     fn extra_fields(&self, _p: &Purged, _fields: &mut Map<String, Value>) {}
 }
@@ -69,7 +70,7 @@ impl Purge for AuditLogs {
     fn pending_key(&self) -> &'static str {
         audit_purge::PENDING_KEY
     }
-    fn batch(&self, tx: &Connection, cutoff: i64, limit: usize) -> ApiResult<Purged> {
+    fn batch(&self, tx: &Tx, cutoff: i64, limit: usize) -> ApiResult<Purged> {
         let keep = (self.keep_from)(tx)?;
         audit_purge::batch(tx, cutoff, keep, limit)
     }
@@ -92,7 +93,7 @@ impl Purge for ConnectionLogs {
     fn pending_key(&self) -> &'static str {
         connection_log_writes::PURGE_PENDING_KEY
     }
-    fn batch(&self, tx: &Connection, cutoff: i64, limit: usize) -> ApiResult<Purged> {
+    fn batch(&self, tx: &Tx, cutoff: i64, limit: usize) -> ApiResult<Purged> {
         connection_log_writes::delete_before(tx, cutoff, limit as i64)
     }
 }
@@ -100,7 +101,7 @@ impl Purge for ConnectionLogs {
 /// Writes the audit row for everything purged since the last record, and clears the pending
 /// summary, in one transaction.
 fn record(
-    conn: &Connection,
+    conn: &Tx,
     purge: &dyn Purge,
     retention: HumanDuration,
     cutoff: i64,

@@ -8,8 +8,9 @@ use super::stream_json::{rows_after, StreamRow};
 use super::Stop;
 use crate::config::StreamStart;
 use crate::db::{write_tx, Db};
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 use crate::store::{audit_seq, settings};
-use rusqlite::Connection;
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -177,7 +178,7 @@ pub fn init_cursor(db: &Db, stats: &SinkStats, start: StreamStart) -> Result<i64
 }
 
 /// Oldest `seq` some configured sink has not delivered yet (retention keeps it and all newer).
-pub fn oldest_undelivered(conn: &Connection, keys: &[String]) -> rusqlite::Result<Option<i64>> {
+pub fn oldest_undelivered(conn: &Tx, keys: &[String]) -> DbResult<Option<i64>> {
     let mut oldest: Option<i64> = None;
     for k in keys {
         let c = settings::get_i64(conn, k)?.unwrap_or(0);
@@ -207,7 +208,7 @@ pub fn run(db: Db, mut sink: Box<dyn Sink>, stats: Arc<SinkStats>, stop: Stop) {
     'outer: while !stop.is_stopped() {
         let batch = db
             .reader_blocking()
-            .and_then(|c| Ok(rows_after(&c, cursor, BATCH)?));
+            .and_then(|c| Ok(rows_after(&Tx::sqlite(&c), cursor, BATCH)?));
         let rows = match batch {
             Ok(rows) => rows,
             Err(e) => {

@@ -1,7 +1,8 @@
 //! Committed audit rows, in `seq` order, as the API's `AuditLog` JSON (the same conversion as
 //! `GET /api/v2/audit`, from `store::audit_logs`) for the audit streams.
 
-use rusqlite::Connection;
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 
 /// One row ready to send.
 pub struct StreamRow {
@@ -13,11 +14,7 @@ pub struct StreamRow {
 }
 
 /// Up to `limit` committed rows after `after_seq`, oldest first.
-pub fn rows_after(
-    conn: &Connection,
-    after_seq: i64,
-    limit: i64,
-) -> rusqlite::Result<Vec<StreamRow>> {
+pub fn rows_after(conn: &Tx, after_seq: i64, limit: i64) -> DbResult<Vec<StreamRow>> {
     Ok(crate::store::audit_logs::after_seq(conn, after_seq, limit)?
         .into_iter()
         .map(|(hash, row)| {

@@ -79,7 +79,7 @@ pub fn generate(target: &Target, rng: &mut StdRng, s: &Sizes) -> Result<(), Stri
             Ok(())
         },
     )?;
-    crate::import::derive_members(target.conn())?;
+    crate::import::derive_members(&target.tx())?;
 
     // Builds: build #1 for every workspace, the rest by a log-normal activity weight.
     let mut counts = vec![1usize; workspaces.len()];

@@ -2,7 +2,9 @@
 //! Models and clients match a prefix as PostgreSQL's `LIKE $1 || '%'` does (case-sensitive,
 //! `%` and `_` wildcards, `\` escapes), through an equivalent GLOB so the indexes serve it.
 
-use rusqlite::{params, Connection};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 
 /// A PostgreSQL `LIKE` pattern followed by `%`, as a GLOB pattern.
 pub fn like_prefix_glob(prefix: &str) -> String {
@@ -38,12 +40,12 @@ fn push_literal(out: &mut String, c: char) {
 /// in order, found by one index seek per value (a loose index scan: the pick-lists never
 /// read every interception). `column` is a constant of this module, served by an index.
 fn distinct(
-    conn: &Connection,
+    conn: &Tx,
     column: &str,
     prefix: &str,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<Vec<String>> {
+) -> DbResult<Vec<String>> {
     // A pattern too long for SQLite's GLOB (over 50,000 bytes) matches as a plain literal
     // prefix instead, as `contains_sql` does for long search terms.
     let glob = like_prefix_glob(prefix);
@@ -80,29 +82,19 @@ fn distinct(
 }
 
 /// Distinct models, in order (Coder's `ListAIBridgeModels`).
-pub fn models(
-    conn: &Connection,
-    prefix: &str,
-    limit: i64,
-    offset: i64,
-) -> rusqlite::Result<Vec<String>> {
+pub fn models(conn: &Tx, prefix: &str, limit: i64, offset: i64) -> DbResult<Vec<String>> {
     distinct(conn, "model", prefix, limit, offset)
 }
 
 /// Distinct clients, `Unknown` for interceptions that named none (Coder's
 /// `ListAIBridgeClients`, which leaves the order unspecified; here in order).
-pub fn clients(
-    conn: &Connection,
-    prefix: &str,
-    limit: i64,
-    offset: i64,
-) -> rusqlite::Result<Vec<String>> {
+pub fn clients(conn: &Tx, prefix: &str, limit: i64, offset: i64) -> DbResult<Vec<String>> {
     distinct(conn, "client", prefix, limit, offset)
 }
 
 /// Every provider name of completed interceptions with the provider type its newest
 /// interception ran as, by name.
-pub fn providers(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+pub fn providers(conn: &Tx) -> DbResult<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
         "WITH RECURSIVE v(x) AS ( \
            SELECT min(provider_name) FROM aibridge_interceptions WHERE ended_at IS NOT NULL \
@@ -114,7 +106,7 @@ pub fn providers(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
                     AND provider_name = v.x ORDER BY started_at DESC LIMIT 1) \
          FROM v WHERE x IS NOT NULL",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 

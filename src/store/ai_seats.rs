@@ -4,7 +4,9 @@
 //! `aibridge_interceptions_initiator`, `workspaces_owner_name_live` and the partial
 //! `workspace_builds_ai_task`.
 
-use rusqlite::Connection;
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 
 /// SQL boolean expression (0/1) for "the user whose id is in column `user_id_col` holds a
 /// seat". `user_id_col` is always a constant column reference written by coderlite.
@@ -36,41 +38,42 @@ pub fn task_source_sql(user_id_col: &str) -> String {
 }
 
 /// Active, non-deleted, non-system users holding a seat (`ai_governance_user_limit.actual`).
-pub fn active_seat_count(conn: &Connection) -> rusqlite::Result<i64> {
+pub fn active_seat_count(conn: &Tx) -> DbResult<i64> {
     let sql = format!(
         "SELECT count(*) FROM users u WHERE u.status = 'active' AND u.deleted = 0 \
          AND u.is_system = 0 AND {}",
         has_ai_seat_sql("u.id")
     );
-    conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))
+    conn.prepare_cached(&sql)?
+        .query_row(params![], |r| r.get(0))
 }
 
 /// Active, non-deleted, non-system users (`user_limit.actual`, Coder's `GetActiveUserCount`).
-pub fn active_user_count(conn: &Connection) -> rusqlite::Result<i64> {
+pub fn active_user_count(conn: &Tx) -> DbResult<i64> {
     conn.prepare_cached(
         "SELECT count(*) FROM users WHERE status = 'active' AND deleted = 0 AND is_system = 0",
     )?
-    .query_row([], |r| r.get(0))
+    .query_row(params![], |r| r.get(0))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+    fn plan(conn: &Tx, sql: &str) -> Vec<String> {
         let mut stmt = conn
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .expect("explain");
-        stmt.query_map([], |r| r.get::<_, String>(3))
+        stmt.query_map(params![], |r| r.get::<String>(3))
             .expect("rows")
-            .collect::<rusqlite::Result<Vec<_>>>()
+            .collect::<DbResult<Vec<_>>>()
             .expect("plan")
     }
 
     /// The seat EXISTS subqueries must be index look-ups, never scans of the source tables.
     #[test]
     fn seat_subqueries_use_indexes() {
-        let mut conn = Connection::open_in_memory().expect("db");
+        let mut conn = rusqlite::Connection::open_in_memory().expect("db");
         crate::db::migrate::migrate(&mut conn).expect("schema");
         for sql in [
             format!(
@@ -82,7 +85,7 @@ mod tests {
                 has_ai_seat_sql("u.id")
             ),
         ] {
-            let steps = plan(&conn, &sql);
+            let steps = plan(&Tx::sqlite(&conn), &sql);
             let text = steps.join("\n");
             for table in ["aibridge_interceptions", "workspaces", "workspace_builds"] {
                 assert!(

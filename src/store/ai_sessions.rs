@@ -11,7 +11,11 @@ use super::Params;
 use crate::model::ai_gateway::{AIBridgeSession, TokenSums};
 use crate::model::query::AISessionQuery;
 use crate::model::MinimalUser;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Row;
+use crate::store::sql::Tx;
 
 /// Keyset position: the `last_active_at` and id of the session a page continues after.
 #[derive(Debug, Clone)]
@@ -22,7 +26,7 @@ pub struct Cursor {
 
 /// Coder's cursor value for `after_session_id`: the newest prompt, else the first start, over
 /// every completed interception with that session id (all initiators); None when unknown.
-pub fn cursor(conn: &Connection, session_id: &str) -> rusqlite::Result<Option<Cursor>> {
+pub fn cursor(conn: &Tx, session_id: &str) -> DbResult<Option<Cursor>> {
     let at: Option<i64> = conn
         .prepare_cached(
             "SELECT COALESCE(max(max_prompt_at), min(min_started_at)) \
@@ -152,7 +156,7 @@ const KEPT: &str = "b.session_id AS session_id, b.initiator_id AS initiator_id, 
 const ORDER: &str = "last_active_at DESC, session_id DESC, initiator_id DESC";
 
 /// Sessions matching `q` (Coder's `CountAIBridgeSessions`: no cap).
-pub fn count(conn: &Connection, q: &AISessionQuery) -> rusqlite::Result<i64> {
+pub fn count(conn: &Tx, q: &AISessionQuery) -> DbResult<i64> {
     let (sql, p) = count_sql(q);
     conn.prepare_cached(&sql)?
         .query_row(p.as_params(), |r| r.get(0))
@@ -245,12 +249,12 @@ fn page_cte(
 
 /// One page of sessions, newest activity first; `after` continues after a cursor.
 pub fn list(
-    conn: &Connection,
+    conn: &Tx,
     q: &AISessionQuery,
     after: Option<&Cursor>,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<Vec<AIBridgeSession>> {
+) -> DbResult<Vec<AIBridgeSession>> {
     let (sql, p) = list_sql(q, after, limit, offset);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(p.as_params(), from_row)?;
@@ -304,7 +308,7 @@ pub fn token_sums(text: Option<String>) -> TokenSums {
     }
 }
 
-fn from_row(r: &Row) -> rusqlite::Result<AIBridgeSession> {
+fn from_row(r: &Row) -> DbResult<AIBridgeSession> {
     let metadata: Option<String> = r.get(12)?;
     let client: Option<String> = r.get(11)?;
     let last_prompt: Option<String> = r.get(14)?;
@@ -332,7 +336,7 @@ fn from_row(r: &Row) -> rusqlite::Result<AIBridgeSession> {
 /// Recomputes what the session triggers keep (each interception's newest prompt, the
 /// sessions' rows and facets, their total) from the rows, after bulk loads, which insert
 /// with those triggers off.
-pub fn rebuild_order(conn: &Connection) -> rusqlite::Result<()> {
+pub fn rebuild_order(conn: &Tx) -> DbResult<()> {
     conn.execute_batch(
         "UPDATE aibridge_interceptions SET last_prompt_at = pm.at
          FROM (SELECT interception_id, max(created_at) AS at FROM aibridge_user_prompts

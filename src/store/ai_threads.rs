@@ -2,7 +2,11 @@
 //! roots (completed interceptions of the session without a root, oldest first) and every
 //! completed interception of those threads, in one statement.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Row;
+use crate::store::sql::Tx;
 
 /// One interception of a threads page, with the root it belongs to.
 #[derive(Debug, Clone)]
@@ -22,7 +26,7 @@ pub struct ThreadInterception {
 }
 
 /// The session id of an interception (any, in flight too), or None when there is none.
-pub fn session_of(conn: &Connection, interception_id: &str) -> rusqlite::Result<Option<String>> {
+pub fn session_of(conn: &Tx, interception_id: &str) -> DbResult<Option<String>> {
     conn.prepare_cached("SELECT session_id FROM aibridge_interceptions WHERE id = ?1")?
         .query_row(params![interception_id], |r| r.get(0))
         .optional()
@@ -39,7 +43,7 @@ const COLUMNS: &str = "ai.id, ai.provider, ai.model, ai.started_at, ai.ended_at,
     ai.credential_kind, ai.credential_hint, ai.agent_firewall_session_id, \
     ai.agent_firewall_sequence_number, ai.error_type, ai.error_message";
 
-fn from_row(r: &Row) -> rusqlite::Result<ThreadInterception> {
+fn from_row(r: &Row) -> DbResult<ThreadInterception> {
     Ok(ThreadInterception {
         thread_id: r.get(0)?,
         id: r.get(2)?,
@@ -59,11 +63,11 @@ fn from_row(r: &Row) -> rusqlite::Result<ThreadInterception> {
 /// The interceptions of one page of `limit` threads, ordered by root (`started_at, id`), then
 /// by their own `started_at, id`.
 pub fn page(
-    conn: &Connection,
+    conn: &Tx,
     session_id: &str,
     cursor: Option<(Direction, &str)>,
     limit: i64,
-) -> rusqlite::Result<Vec<ThreadInterception>> {
+) -> DbResult<Vec<ThreadInterception>> {
     let cond = match cursor {
         None => "",
         Some((Direction::After, _)) => {
@@ -99,7 +103,7 @@ pub fn page(
 
 /// The metadata of every token usage of the session's completed interceptions (all
 /// initiators) that carries any, for the session's metadata sums.
-pub fn token_metadata(conn: &Connection, session_id: &str) -> rusqlite::Result<Vec<String>> {
+pub fn token_metadata(conn: &Tx, session_id: &str) -> DbResult<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT tu.metadata FROM aibridge_interceptions ai \
          JOIN aibridge_token_usages tu ON tu.interception_id = ai.id \

@@ -1,6 +1,9 @@
 //! API keys: only the SHA-256 of the secret is stored.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::{Row, Tx};
 
 #[derive(Debug, Clone)]
 pub struct ApiKeyRow {
@@ -22,7 +25,7 @@ pub const KEY_COLUMNS: &str =
     "id, hashed_secret, user_id, login_type, lifetime_seconds, token_name, \
      scopes, ip_address, created_at, updated_at, last_used, expires_at";
 
-pub fn key_from_row(r: &rusqlite::Row) -> rusqlite::Result<ApiKeyRow> {
+pub fn key_from_row(r: &Row) -> DbResult<ApiKeyRow> {
     Ok(ApiKeyRow {
         id: r.get(0)?,
         hashed_secret: r.get(1)?,
@@ -39,14 +42,14 @@ pub fn key_from_row(r: &rusqlite::Row) -> rusqlite::Result<ApiKeyRow> {
     })
 }
 
-pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<ApiKeyRow>> {
+pub fn get(conn: &Tx, id: &str) -> DbResult<Option<ApiKeyRow>> {
     let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = ?1");
     conn.prepare_cached(&sql)?
         .query_row(params![id], key_from_row)
         .optional()
 }
 
-pub fn insert(conn: &Connection, k: &ApiKeyRow) -> rusqlite::Result<()> {
+pub fn insert(conn: &Tx, k: &ApiKeyRow) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO api_keys (id, hashed_secret, user_id, login_type, lifetime_seconds, token_name, \
          scopes, ip_address, created_at, updated_at, last_used, expires_at) \
@@ -70,13 +73,7 @@ pub fn insert(conn: &Connection, k: &ApiKeyRow) -> rusqlite::Result<()> {
 }
 
 /// Records use: last_used, ip, and a new expiry (sliding sessions).
-pub fn touch(
-    conn: &Connection,
-    id: &str,
-    now: i64,
-    ip: &str,
-    expires_at: i64,
-) -> rusqlite::Result<()> {
+pub fn touch(conn: &Tx, id: &str, now: i64, ip: &str, expires_at: i64) -> DbResult<()> {
     conn.prepare_cached(
         "UPDATE api_keys SET last_used = ?2, ip_address = ?3, expires_at = ?4, updated_at = ?2 WHERE id = ?1",
     )?
@@ -84,12 +81,12 @@ pub fn touch(
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: &str) -> rusqlite::Result<usize> {
+pub fn delete(conn: &Tx, id: &str) -> DbResult<usize> {
     conn.prepare_cached("DELETE FROM api_keys WHERE id = ?1")?
         .execute(params![id])
 }
 
-pub fn delete_for_user(conn: &Connection, user_id: &str) -> rusqlite::Result<usize> {
+pub fn delete_for_user(conn: &Tx, user_id: &str) -> DbResult<usize> {
     conn.prepare_cached("DELETE FROM api_keys WHERE user_id = ?1")?
         .execute(params![user_id])
 }
@@ -111,7 +108,7 @@ fn listing_sql(filter: &str) -> String {
     )
 }
 
-fn listing_from_row(r: &rusqlite::Row) -> rusqlite::Result<KeyListing> {
+fn listing_from_row(r: &Row) -> DbResult<KeyListing> {
     Ok(KeyListing {
         key: key_from_row(r)?,
         allow_list: r.get(12)?,
@@ -121,7 +118,7 @@ fn listing_from_row(r: &rusqlite::Row) -> rusqlite::Result<KeyListing> {
 
 /// Long-lived tokens (`login_type = 'token'`) of one user, or of everyone when `user_id` is
 /// None, oldest first.
-pub fn list_tokens(conn: &Connection, user_id: Option<&str>) -> rusqlite::Result<Vec<KeyListing>> {
+pub fn list_tokens(conn: &Tx, user_id: Option<&str>) -> DbResult<Vec<KeyListing>> {
     let mut stmt = conn.prepare_cached(&listing_sql(
         "k.login_type = 'token' AND (?1 IS NULL OR k.user_id = ?1)",
     ))?;
@@ -130,11 +127,7 @@ pub fn list_tokens(conn: &Connection, user_id: Option<&str>) -> rusqlite::Result
 }
 
 /// A user's token by name.
-pub fn get_token_by_name(
-    conn: &Connection,
-    user_id: &str,
-    name: &str,
-) -> rusqlite::Result<Option<KeyListing>> {
+pub fn get_token_by_name(conn: &Tx, user_id: &str, name: &str) -> DbResult<Option<KeyListing>> {
     conn.prepare_cached(&listing_sql(
         "k.login_type = 'token' AND k.user_id = ?1 AND k.token_name = ?2",
     ))?
@@ -143,20 +136,20 @@ pub fn get_token_by_name(
 }
 
 /// Any key by id, with its listing fields.
-pub fn get_listing(conn: &Connection, id: &str) -> rusqlite::Result<Option<KeyListing>> {
+pub fn get_listing(conn: &Tx, id: &str) -> DbResult<Option<KeyListing>> {
     conn.prepare_cached(&listing_sql("k.id = ?1"))?
         .query_row(params![id], listing_from_row)
         .optional()
 }
 
-pub fn set_allow_list(conn: &Connection, id: &str, allow_list: &str) -> rusqlite::Result<()> {
+pub fn set_allow_list(conn: &Tx, id: &str, allow_list: &str) -> DbResult<()> {
     conn.prepare_cached("UPDATE api_keys SET allow_list = ?2 WHERE id = ?1")?
         .execute(params![id, allow_list])?;
     Ok(())
 }
 
 /// Whether the user already has a token with this name.
-pub fn token_name_taken(conn: &Connection, user_id: &str, name: &str) -> rusqlite::Result<bool> {
+pub fn token_name_taken(conn: &Tx, user_id: &str, name: &str) -> DbResult<bool> {
     conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM api_keys WHERE user_id = ?1 AND token_name = ?2 \
          AND login_type = 'token')",

@@ -9,8 +9,12 @@
 //! file can recompute the chain, so the newest hash (`GET /api/v2/audit/verify`, or the
 //! `X-Coderlite-Audit-Hash` header of each streamed row) should be kept elsewhere too.
 
-use rusqlite::types::{Value, ValueRef};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Tx;
+use crate::store::sql::Value;
+use rusqlite::types::ValueRef;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -83,22 +87,22 @@ pub fn link_values(prev_hash: &str, values: &[Value]) -> String {
     link(prev_hash, values.iter().map(ValueRef::from))
 }
 
-pub fn anchor(conn: &Connection) -> rusqlite::Result<Option<Anchor>> {
+pub fn anchor(conn: &Tx) -> DbResult<Option<Anchor>> {
     let raw = super::settings::get(conn, ANCHOR_KEY)?;
     Ok(raw.and_then(|r| serde_json::from_str(&r).ok()))
 }
 
-pub fn set_anchor(conn: &Connection, a: &Anchor) -> rusqlite::Result<()> {
+pub fn set_anchor(conn: &Tx, a: &Anchor) -> DbResult<()> {
     let value = serde_json::to_string(a).unwrap_or_default();
     super::settings::set(conn, ANCHOR_KEY, &value)
 }
 
 /// The hash a new row links to: the newest row's hash, else the anchor's, else `GENESIS`.
 /// Must run in the writer transaction that inserts the row.
-pub fn head_hash(conn: &Connection) -> rusqlite::Result<String> {
+pub fn head_hash(conn: &Tx) -> DbResult<String> {
     let last: Option<Option<String>> = conn
         .prepare_cached("SELECT hash FROM audit_logs ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |r| r.get(0))
+        .query_row(params![], |r| r.get(0))
         .optional()?;
     match last {
         // A row without hash (bulk load not yet rebuilt): `rebuild` relinks everything after it.
@@ -111,29 +115,30 @@ pub fn head_hash(conn: &Connection) -> rusqlite::Result<String> {
 
 /// Appends one row (its values in `COLUMNS` order), linked to the head of the chain. The single
 /// place audit rows are written; must run in the writer transaction.
-pub fn append(conn: &Connection, values: [Value; COLUMN_COUNT]) -> rusqlite::Result<()> {
+pub fn append(conn: &Tx, values: [Value; COLUMN_COUNT]) -> DbResult<()> {
     let prev = head_hash(conn)?;
     let hash = link_values(&prev, &values);
     conn.prepare_cached(&format!(
         "INSERT INTO audit_logs ({COLUMNS}, prev_hash, hash) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
     ))?
-    .execute(rusqlite::params_from_iter(
-        values
+    .execute(
+        &values
             .into_iter()
-            .chain([Value::Text(prev), Value::Text(hash)]),
-    ))?;
+            .chain([Value::Text(prev), Value::Text(hash)])
+            .collect::<Vec<_>>(),
+    )?;
     Ok(())
 }
 
 /// Links rows written without a hash (bulk loads): recomputes the chain from the first row
 /// whose `hash` or `prev_hash` is NULL to the end. Rows before it are left untouched, so an
 /// earlier break stays visible. Returns the number of rows (re)hashed.
-pub fn rebuild(conn: &Connection) -> rusqlite::Result<u64> {
+pub fn rebuild(conn: &Tx) -> DbResult<u64> {
     super::in_savepoint(conn, "audit_chain_rebuild", || {
         let first: Option<i64> = conn.query_row(
             "SELECT min(seq) FROM audit_logs WHERE hash IS NULL OR prev_hash IS NULL",
-            [],
+            params![],
             |r| r.get(0),
         )?;
         let Some(first) = first else { return Ok(0) };
@@ -170,11 +175,11 @@ pub fn rebuild(conn: &Connection) -> rusqlite::Result<u64> {
                 let rows = stmt.query_map(params![from], |r| {
                     let mut vals = Vec::with_capacity(COLUMN_COUNT);
                     for i in 0..COLUMN_COUNT {
-                        vals.push(r.get::<_, Value>(i + 1)?);
+                        vals.push(r.get::<Value>(i + 1)?);
                     }
-                    Ok((r.get::<_, i64>(0)?, vals))
+                    Ok((r.get::<i64>(0)?, vals))
                 })?;
-                rows.collect::<rusqlite::Result<_>>()?
+                rows.collect::<DbResult<_>>()?
             };
             let Some((last, _)) = batch.last() else { break };
             from = last + 1;
@@ -218,7 +223,7 @@ pub struct Report {
 
 /// Walks the whole chain in `seq` order inside one read snapshot and reports the first broken
 /// link.
-pub fn verify(conn: &Connection) -> rusqlite::Result<Report> {
+pub fn verify(conn: &Tx) -> DbResult<Report> {
     super::in_savepoint(conn, "audit_chain_verify", || {
         let anchor = anchor(conn)?;
         let mut report = Report {
@@ -236,12 +241,12 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Report> {
             .unwrap_or_else(|| GENESIS.to_string());
         let sql = format!("SELECT seq, prev_hash, hash, {COLUMNS} FROM audit_logs ORDER BY seq");
         let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(params![])?;
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(0)?;
             let prev: Option<String> = r.get(1)?;
             let hash: Option<String> = r.get(2)?;
-            let id: String = r.get::<_, Value>(3).map(|v| match v {
+            let id: String = r.get::<Value>(3).map(|v| match v {
                 Value::Text(t) => t,
                 other => format!("{other:?}"),
             })?;
@@ -263,7 +268,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Report> {
             } else if let (Some(prev), Some(hash)) = (&prev, &hash) {
                 let mut vals = Vec::with_capacity(COLUMN_COUNT);
                 for i in 0..COLUMN_COUNT {
-                    vals.push(r.get_ref(i + 3)?);
+                    vals.push(r.value(i + 3)?);
                 }
                 if *prev != expected_prev {
                     Some(broken(
@@ -278,7 +283,7 @@ pub fn verify(conn: &Connection) -> rusqlite::Result<Report> {
                             "prev_hash differs from the previous row's hash: rows before this one were removed, inserted or rewritten".into()
                         },
                     ))
-                } else if link(prev, vals) != *hash {
+                } else if link_values(prev, &vals) != *hash {
                     Some(broken(
                         "content_changed",
                         "the row's content no longer matches its hash: the row was edited".into(),

@@ -7,7 +7,8 @@
 use super::Params;
 use crate::model::query::AuditFilter;
 use crate::rbac::AuditScope;
-use rusqlite::Connection;
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 
 pub use crate::timefmt::DAY_MICROS;
 
@@ -64,11 +65,7 @@ pub fn count_sql(f: &AuditFilter, scope: &AuditScope) -> Option<(String, Params)
 }
 
 /// The count from the counters, when they can answer it.
-pub fn count(
-    conn: &Connection,
-    f: &AuditFilter,
-    scope: &AuditScope,
-) -> rusqlite::Result<Option<i64>> {
+pub fn count(conn: &Tx, f: &AuditFilter, scope: &AuditScope) -> DbResult<Option<i64>> {
     let Some((sql, p)) = count_sql(f, scope) else {
         return Ok(None);
     };
@@ -94,12 +91,7 @@ pub enum Skip {
 /// Turns a deep `offset` into "rows before midnight X, from a small offset", for filters the
 /// per-(day, organization) totals can count exactly (organization, scope and whole-day dates
 /// only), so OFFSET 500,000 steps through one day's rows instead of half the table.
-pub fn skip_days(
-    conn: &Connection,
-    f: &AuditFilter,
-    scope: &AuditScope,
-    offset: i64,
-) -> rusqlite::Result<Skip> {
+pub fn skip_days(conn: &Tx, f: &AuditFilter, scope: &AuditScope, offset: i64) -> DbResult<Skip> {
     let other = f.resource_type.is_some() || f.action.is_some() || f.build_reason.is_some();
     if offset < SKIP_FROM || other || count_sql(f, scope).is_none() {
         return Ok(Skip::Walk);
@@ -146,7 +138,7 @@ pub fn skip_days(
 
 /// Recomputes the counter tables from `audit_logs` (after a bulk load that ran without the
 /// counting triggers). Run inside the loader's transaction.
-pub fn rebuild(conn: &Connection) -> rusqlite::Result<()> {
+pub fn rebuild(conn: &Tx) -> DbResult<()> {
     conn.execute_batch(
         "DELETE FROM audit_log_counts;
          DELETE FROM audit_log_day_counts;

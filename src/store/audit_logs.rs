@@ -14,8 +14,12 @@ use super::audit_query::{count_sql_via, dimension_terms, has_selective_term, pag
 use super::{json_list, Params};
 use crate::model::query::AuditFilter;
 use crate::model::{MinimalOrganization, SlimRole, User, NIL_UUID};
+use crate::params;
 use crate::rbac::AuditScope;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Row;
+use crate::store::sql::Tx;
 
 /// The whole page statement: page ids, then each row with its user, organization, AI seat,
 /// `is_deleted` and link owner.
@@ -38,11 +42,11 @@ fn page_sql_via(
 /// that holds the fewest rows drives, sized by the counters (microseconds): `organization:<a small org> resource_type:workspace` walks the small
 /// organization's rows, not every workspace row.
 pub fn pick_index(
-    conn: &Connection,
+    conn: &Tx,
     f: &AuditFilter,
     scope: &AuditScope,
     sort_ok: bool,
-) -> rusqlite::Result<&'static str> {
+) -> DbResult<&'static str> {
     let fixed = choose_index(f, scope, sort_ok);
     if has_selective_term(f) {
         return Ok(fixed);
@@ -126,7 +130,7 @@ pub struct AuditRow {
     pub link_owner: Option<String>,
 }
 
-fn read_row(r: &Row) -> rusqlite::Result<AuditRow> {
+fn read_row(r: &Row) -> DbResult<AuditRow> {
     let organization_id: String = r.get(13)?;
     let organization = (organization_id != NIL_UUID).then(|| MinimalOrganization {
         id: organization_id.clone(),
@@ -151,7 +155,7 @@ fn read_row(r: &Row) -> rusqlite::Result<AuditRow> {
             theme_preference: String::new(),
             is_service_account: r.get(28)?,
             organization_ids: Vec::new(),
-            roles: SlimRole::site_list(&json_list(&r.get::<_, String>(27)?)),
+            roles: SlimRole::site_list(&json_list(&r.get::<String>(27)?)),
             has_ai_seat: r.get(29)?,
         }),
     };
@@ -181,11 +185,11 @@ fn read_row(r: &Row) -> rusqlite::Result<AuditRow> {
 /// One page of rows, each joined to what it shows. A deep OFFSET first skips whole days using the per-day
 /// totals when they can count the filter exactly.
 pub fn page(
-    conn: &Connection,
+    conn: &Tx,
     f: &AuditFilter,
     scope: &AuditScope,
     pg: &PageSpec,
-) -> rusqlite::Result<Vec<AuditRow>> {
+) -> DbResult<Vec<AuditRow>> {
     if pg.after.is_none() {
         match super::audit_counts::skip_days(conn, f, scope, pg.offset)? {
             Skip::Walk => {}
@@ -207,11 +211,11 @@ pub fn page(
 }
 
 fn page_rows(
-    conn: &Connection,
+    conn: &Tx,
     f: &AuditFilter,
     scope: &AuditScope,
     pg: &PageSpec,
-) -> rusqlite::Result<Vec<AuditRow>> {
+) -> DbResult<Vec<AuditRow>> {
     let index = pick_index(conn, f, scope, pg.sort_ok)?;
     let Some((sql, p)) = page_sql_via(f, scope, pg, index) else {
         return Ok(Vec::new());
@@ -224,10 +228,10 @@ fn page_rows(
 /// Up to `limit` committed rows after `after_seq`, in `seq` (insertion) order, each with its
 /// chain hash: the audit streams' outbox read.
 pub fn after_seq(
-    conn: &Connection,
+    conn: &Tx,
     after_seq: i64,
     limit: i64,
-) -> rusqlite::Result<Vec<(Option<String>, AuditRow)>> {
+) -> DbResult<Vec<(Option<String>, AuditRow)>> {
     let sql = rows_sql(
         "SELECT seq FROM audit_logs WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         "a.seq",
@@ -241,12 +245,7 @@ pub fn after_seq(
 
 /// Matching rows (exact, or at most `cap + 1` when `cap` > 0): from the counters when they
 /// can answer, else by counting the rows.
-pub fn count(
-    conn: &Connection,
-    f: &AuditFilter,
-    scope: &AuditScope,
-    cap: i64,
-) -> rusqlite::Result<i64> {
+pub fn count(conn: &Tx, f: &AuditFilter, scope: &AuditScope, cap: i64) -> DbResult<i64> {
     if let Some(n) = super::audit_counts::count(conn, f, scope)? {
         return Ok(if cap > 0 { n.min(cap + 1) } else { n });
     }
@@ -259,7 +258,7 @@ pub fn count(
 }
 
 /// The cursor of a row the caller may see, by id.
-pub fn cursor(conn: &Connection, id: &str, scope: &AuditScope) -> rusqlite::Result<Option<Cursor>> {
+pub fn cursor(conn: &Tx, id: &str, scope: &AuditScope) -> DbResult<Option<Cursor>> {
     let row: Option<(i64, i64, String)> = conn
         .prepare_cached("SELECT time, seq, organization_id FROM audit_logs WHERE id = ?1")?
         .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

@@ -6,7 +6,8 @@ use super::audit_chain as chain;
 use super::purge_pending;
 pub use super::purge_pending::Purged;
 use crate::error::ApiResult;
-use rusqlite::{params, Connection};
+use crate::params;
+use crate::store::sql::Tx;
 
 /// Summary of batches removed but not yet recorded.
 pub const PENDING_KEY: &str = "audit_purge_pending";
@@ -14,12 +15,7 @@ pub const PENDING_KEY: &str = "audit_purge_pending";
 /// Removes up to `batch` rows from the head of the log: rows older than `cutoff`, in `seq`
 /// order, up to `keep_from` (exclusive) when given. Moves the chain anchor and adds the batch
 /// to the pending summary, on the caller's transaction.
-pub fn batch(
-    conn: &Connection,
-    cutoff: i64,
-    keep_from: Option<i64>,
-    batch: usize,
-) -> ApiResult<Purged> {
+pub fn batch(conn: &Tx, cutoff: i64, keep_from: Option<i64>, batch: usize) -> ApiResult<Purged> {
     let mut done = Purged::default();
     let mut last_hash = None;
     {

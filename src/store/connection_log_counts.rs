@@ -8,18 +8,19 @@ use super::connection_log_filter::where_terms;
 use super::Params;
 use crate::model::query::ConnectionLogFilter;
 use crate::rbac::AuditScope;
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 use crate::timefmt::DAY_MICROS;
-use rusqlite::Connection;
 
 /// Counts `[lo, hi)` (None = unbounded) of `f`'s dimensions from the counters: `lo` and `hi`
 /// must be UTC midnights.
 fn counted_days(
-    conn: &Connection,
+    conn: &Tx,
     f: &ConnectionLogFilter,
     scope: &AuditScope,
     lo: Option<i64>,
     hi: Option<i64>,
-) -> rusqlite::Result<i64> {
+) -> DbResult<i64> {
     let mut p = Params::default();
     let Some(mut w) = where_terms(f, scope, false, &mut p) else {
         return Ok(0);
@@ -44,12 +45,12 @@ fn counted_days(
 
 /// Counts `[lo, hi)` of `f`'s dimensions through the time index (a part of a day).
 fn counted_rows(
-    conn: &Connection,
+    conn: &Tx,
     f: &ConnectionLogFilter,
     scope: &AuditScope,
     lo: i64,
     hi: i64,
-) -> rusqlite::Result<i64> {
+) -> DbResult<i64> {
     if hi <= lo {
         return Ok(0);
     }
@@ -68,11 +69,7 @@ fn counted_rows(
 }
 
 /// The exact count of a filter without selective terms.
-pub fn count(
-    conn: &Connection,
-    f: &ConnectionLogFilter,
-    scope: &AuditScope,
-) -> rusqlite::Result<i64> {
+pub fn count(conn: &Tx, f: &ConnectionLogFilter, scope: &AuditScope) -> DbResult<i64> {
     let lo = f.connected_after;
     // `connected_before` is inclusive.
     let hi = f.connected_before.map(|t| t.saturating_add(1));
@@ -120,11 +117,11 @@ pub fn count(
 /// page then starts before `b` at offset `offset - n` instead of stepping over `n` index
 /// entries. None when no whole day can be skipped.
 pub fn skip(
-    conn: &Connection,
+    conn: &Tx,
     f: &ConnectionLogFilter,
     scope: &AuditScope,
     offset: i64,
-) -> rusqlite::Result<Option<(i64, i64)>> {
+) -> DbResult<Option<(i64, i64)>> {
     let mut p = Params::default();
     let Some(mut w) = where_terms(f, scope, false, &mut p) else {
         return Ok(None);
@@ -168,11 +165,7 @@ pub fn skip(
 
 /// The exact count of a filter on one workspace owner, workspace or user (with type and
 /// status, nothing else) from `connection_log_key_counts`; None for other filters.
-pub fn by_key(
-    conn: &Connection,
-    f: &ConnectionLogFilter,
-    scope: &AuditScope,
-) -> rusqlite::Result<Option<i64>> {
+pub fn by_key(conn: &Tx, f: &ConnectionLogFilter, scope: &AuditScope) -> DbResult<Option<i64>> {
     let other_terms = f.organization_id.is_some()
         || f.connected_after.is_some()
         || f.connected_before.is_some()
@@ -219,7 +212,7 @@ pub fn by_key(
 /// Recomputes `connection_log_day_counts` and `connection_log_key_counts` from the rows,
 /// after bulk loads, which insert with the counting triggers off (one pass over the time
 /// index, one over each key index).
-pub fn rebuild(conn: &Connection) -> rusqlite::Result<()> {
+pub fn rebuild(conn: &Tx) -> DbResult<()> {
     conn.execute_batch(
         "DELETE FROM connection_log_day_counts;
          INSERT INTO connection_log_day_counts (day, organization_id, type, state, n)

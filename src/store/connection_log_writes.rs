@@ -5,7 +5,10 @@
 
 use super::purge_pending::{self, Purged};
 use crate::error::ApiResult;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Tx;
 
 /// The stored columns in Coder's order (`state` is generated); what bulk loads insert.
 pub const COLUMNS: &[&str] = &[
@@ -50,7 +53,7 @@ pub struct ConnectionEvent {
 }
 
 /// Writes one event; returns the id of the row it created or updated.
-pub fn upsert(conn: &Connection, e: &ConnectionEvent) -> rusqlite::Result<String> {
+pub fn upsert(conn: &Tx, e: &ConnectionEvent) -> DbResult<String> {
     conn.prepare_cached(
         "INSERT INTO connection_logs (id, connect_time, organization_id, workspace_owner_id, \
          workspace_id, workspace_name, agent_name, type, code, ip, user_agent, user_id, \
@@ -91,10 +94,7 @@ pub fn upsert(conn: &Connection, e: &ConnectionEvent) -> rusqlite::Result<String
 
 /// The upsert key `(connection_id, workspace_id, agent_name)` of the row with this id, if
 /// one exists.
-pub fn key_of(
-    conn: &Connection,
-    id: &str,
-) -> rusqlite::Result<Option<(Option<String>, String, String)>> {
+pub fn key_of(conn: &Tx, id: &str) -> DbResult<Option<(Option<String>, String, String)>> {
     conn.prepare_cached(
         "SELECT connection_id, workspace_id, agent_name FROM connection_logs WHERE id = ?1",
     )?
@@ -108,7 +108,7 @@ pub const PURGE_PENDING_KEY: &str = "connection_log_purge_pending";
 /// Deletes up to `limit` rows connected before `before`, oldest first (Coder's
 /// `DeleteOldConnectionLogs`), and adds them to the pending purge summary; returns what it
 /// removed. The count triggers keep `connection_log_day_counts` exact in the same statement.
-pub fn delete_before(conn: &Connection, before: i64, limit: i64) -> ApiResult<Purged> {
+pub fn delete_before(conn: &Tx, before: i64, limit: i64) -> ApiResult<Purged> {
     let mut done = Purged::default();
     {
         let mut stmt = conn.prepare_cached(
@@ -126,7 +126,7 @@ pub fn delete_before(conn: &Connection, before: i64, limit: i64) -> ApiResult<Pu
 }
 
 /// Rows connected before `before` (what retention has still to delete).
-pub fn count_before(conn: &Connection, before: i64) -> rusqlite::Result<i64> {
+pub fn count_before(conn: &Tx, before: i64) -> DbResult<i64> {
     conn.prepare_cached("SELECT count(*) FROM connection_logs WHERE connect_time < ?1")?
         .query_row(params![before], |r| r.get(0))
 }

@@ -10,8 +10,12 @@ use crate::model::{
     ConnectionLog, ConnectionLogSSHInfo, ConnectionLogWebInfo, ConnectionType, MinimalOrganization,
     SlimRole, User, NIL_UUID,
 };
+use crate::params;
 use crate::rbac::AuditScope;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Row;
+use crate::store::sql::Tx;
 
 /// A position in `connect_time DESC, seq DESC` order: the page holds the rows after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,10 +54,10 @@ fn rows_sql(inner: &str) -> String {
 
 /// A stored row as the API shows it (Coder's `convertConnectionLog`): `web_info` for
 /// coderd-recorded events, `ssh_info` for agent sessions, `ip` omitted when unknown.
-fn read_row(r: &Row) -> rusqlite::Result<(i64, ConnectionLog)> {
+fn read_row(r: &Row) -> DbResult<(i64, ConnectionLog)> {
     let kind: String = r.get(12)?;
     let code: Option<i32> = r.get(13)?;
-    let user = match r.get::<_, Option<String>>(20)? {
+    let user = match r.get::<Option<String>>(20)? {
         None => None,
         Some(username) => Some(User {
             id: r.get(19)?,
@@ -69,23 +73,23 @@ fn read_row(r: &Row) -> rusqlite::Result<(i64, ConnectionLog)> {
             theme_preference: String::new(),
             is_service_account: r.get(30)?,
             organization_ids: Vec::new(),
-            roles: SlimRole::site_list(&json_list(&r.get::<_, String>(29)?)),
+            roles: SlimRole::site_list(&json_list(&r.get::<String>(29)?)),
             has_ai_seat: r.get(31)?,
         }),
     };
     let web = ConnectionType::parse(&kind).is_some_and(|k| k.is_web());
     let (web_info, ssh_info) = if web {
         let info = ConnectionLogWebInfo {
-            user_agent: r.get::<_, Option<String>>(14)?.unwrap_or_default(),
+            user_agent: r.get::<Option<String>>(14)?.unwrap_or_default(),
             user,
-            slug_or_port: r.get::<_, Option<String>>(15)?.unwrap_or_default(),
+            slug_or_port: r.get::<Option<String>>(15)?.unwrap_or_default(),
             status_code: code.unwrap_or(0),
         };
         (Some(info), None)
     } else {
         let info = ConnectionLogSSHInfo {
             connection_id: r
-                .get::<_, Option<String>>(16)?
+                .get::<Option<String>>(16)?
                 .unwrap_or_else(|| NIL_UUID.to_string()),
             disconnect_reason: r.get(17)?,
             disconnect_time: r.get(18)?,
@@ -119,17 +123,14 @@ fn read_row(r: &Row) -> rusqlite::Result<(i64, ConnectionLog)> {
 /// `f` with `user_email:` as the one user id it names, when it names exactly one (live
 /// e-mails are unique; only deleted users' may repeat), so a page reads the user index in
 /// order instead of sorting all of that user's rows; None when nothing changes.
-fn by_user_id(
-    conn: &Connection,
-    f: &ConnectionLogFilter,
-) -> rusqlite::Result<Option<ConnectionLogFilter>> {
+fn by_user_id(conn: &Tx, f: &ConnectionLogFilter) -> DbResult<Option<ConnectionLogFilter>> {
     let (Some(email), None) = (&f.user_email, &f.user_id) else {
         return Ok(None);
     };
     let ids = conn
         .prepare_cached("SELECT id FROM users WHERE lower(email) = ?1 LIMIT 2")?
-        .query_map(params![email], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query_map(params![email], |r| r.get::<String>(0))?
+        .collect::<DbResult<Vec<_>>>()?;
     let [id] = ids.as_slice() else {
         return Ok(None);
     };
@@ -144,11 +145,11 @@ const SKIP_FROM: i64 = 10_000;
 
 /// One page of rows (with their `seq`, the export's resume point).
 pub fn page(
-    conn: &Connection,
+    conn: &Tx,
     f: &ConnectionLogFilter,
     scope: &AuditScope,
     pg: &PageSpec,
-) -> rusqlite::Result<Vec<(i64, ConnectionLog)>> {
+) -> DbResult<Vec<(i64, ConnectionLog)>> {
     if let Some(g) = by_user_id(conn, f)? {
         return page(conn, &g, scope, pg);
     }
@@ -189,7 +190,7 @@ pub fn page(
 }
 
 /// The rows with these ids (fixture answers), newest first.
-pub fn by_ids(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<ConnectionLog>> {
+pub fn by_ids(conn: &Tx, ids: &[String]) -> DbResult<Vec<ConnectionLog>> {
     let mut p = Params::default();
     let inner = format!(
         "SELECT seq FROM connection_logs WHERE id IN {}",
@@ -203,12 +204,7 @@ pub fn by_ids(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<Connect
 
 /// Matching rows: exact when `cap` is 0 (from the day counters when the filter allows),
 /// else at most `cap + 1`.
-pub fn count(
-    conn: &Connection,
-    f: &ConnectionLogFilter,
-    scope: &AuditScope,
-    cap: i64,
-) -> rusqlite::Result<i64> {
+pub fn count(conn: &Tx, f: &ConnectionLogFilter, scope: &AuditScope, cap: i64) -> DbResult<i64> {
     if let Some(g) = by_user_id(conn, f)? {
         return count(conn, &g, scope, cap);
     }
@@ -239,7 +235,7 @@ pub fn count(
 }
 
 /// The cursor of a row the caller may see, by id.
-pub fn cursor(conn: &Connection, id: &str, scope: &AuditScope) -> rusqlite::Result<Option<Cursor>> {
+pub fn cursor(conn: &Tx, id: &str, scope: &AuditScope) -> DbResult<Option<Cursor>> {
     let row: Option<(i64, i64, String)> = conn
         .prepare_cached(
             "SELECT connect_time, seq, organization_id FROM connection_logs WHERE id = ?1",

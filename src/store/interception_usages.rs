@@ -3,7 +3,10 @@
 //! a list of interception ids, one statement per table whatever the list's length.
 
 use crate::model::aibridge::{AIBridgeTokenUsage, AIBridgeToolUsage, AIBridgeUserPrompt};
-use rusqlite::{params, Connection, Row};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::Row;
+use crate::store::sql::Tx;
 
 /// A tool usage as stored (Coder's columns; the API shows fewer).
 #[derive(Debug, Clone)]
@@ -31,7 +34,7 @@ pub struct NewModelThought {
     pub created_at: i64,
 }
 
-pub fn insert_token_usage(conn: &Connection, t: &AIBridgeTokenUsage) -> rusqlite::Result<()> {
+pub fn insert_token_usage(conn: &Tx, t: &AIBridgeTokenUsage) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO aibridge_token_usages (id, interception_id, provider_response_id, \
          input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, \
@@ -51,7 +54,7 @@ pub fn insert_token_usage(conn: &Connection, t: &AIBridgeTokenUsage) -> rusqlite
     Ok(())
 }
 
-pub fn insert_user_prompt(conn: &Connection, p: &AIBridgeUserPrompt) -> rusqlite::Result<()> {
+pub fn insert_user_prompt(conn: &Tx, p: &AIBridgeUserPrompt) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO aibridge_user_prompts (id, interception_id, provider_response_id, prompt, \
          metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -67,7 +70,7 @@ pub fn insert_user_prompt(conn: &Connection, p: &AIBridgeUserPrompt) -> rusqlite
     Ok(())
 }
 
-pub fn insert_tool_usage(conn: &Connection, t: &NewToolUsage) -> rusqlite::Result<()> {
+pub fn insert_tool_usage(conn: &Tx, t: &NewToolUsage) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO aibridge_tool_usages (id, interception_id, provider_response_id, \
          provider_tool_call_id, provider_item_id, tool, server_url, input, injected, \
@@ -91,7 +94,7 @@ pub fn insert_tool_usage(conn: &Connection, t: &NewToolUsage) -> rusqlite::Resul
     Ok(())
 }
 
-pub fn insert_model_thought(conn: &Connection, t: &NewModelThought) -> rusqlite::Result<()> {
+pub fn insert_model_thought(conn: &Tx, t: &NewModelThought) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO aibridge_model_thoughts (interception_id, content, metadata, created_at) \
          VALUES (?1, ?2, ?3, ?4)",
@@ -124,11 +127,7 @@ impl Child {
 }
 
 /// Which of `ids` already exist in the child table.
-pub fn existing_ids(
-    conn: &Connection,
-    child: Child,
-    ids: &[String],
-) -> rusqlite::Result<Vec<String>> {
+pub fn existing_ids(conn: &Tx, child: Child, ids: &[String]) -> DbResult<Vec<String>> {
     let sql = format!(
         "SELECT id FROM {} WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
         child.table()
@@ -142,16 +141,13 @@ fn id_list(ids: &[String]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
 
-fn metadata(r: &Row, i: usize) -> rusqlite::Result<serde_json::Value> {
+fn metadata(r: &Row, i: usize) -> DbResult<serde_json::Value> {
     let text: Option<String> = r.get(i)?;
     Ok(crate::model::aibridge::metadata_value(text.as_deref()))
 }
 
 /// Token usages of the interceptions, `created_at, id` order.
-pub fn token_usages_of(
-    conn: &Connection,
-    ids: &[String],
-) -> rusqlite::Result<Vec<AIBridgeTokenUsage>> {
+pub fn token_usages_of(conn: &Tx, ids: &[String]) -> DbResult<Vec<AIBridgeTokenUsage>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, interception_id, provider_response_id, input_tokens, output_tokens, \
          cache_read_input_tokens, cache_write_input_tokens, metadata, created_at \
@@ -175,10 +171,7 @@ pub fn token_usages_of(
 }
 
 /// User prompts of the interceptions, `created_at, id` order.
-pub fn user_prompts_of(
-    conn: &Connection,
-    ids: &[String],
-) -> rusqlite::Result<Vec<AIBridgeUserPrompt>> {
+pub fn user_prompts_of(conn: &Tx, ids: &[String]) -> DbResult<Vec<AIBridgeUserPrompt>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, interception_id, provider_response_id, prompt, metadata, created_at \
          FROM aibridge_user_prompts WHERE interception_id IN (SELECT value FROM json_each(?1)) \
@@ -198,10 +191,7 @@ pub fn user_prompts_of(
 }
 
 /// Tool usages of the interceptions, `created_at, id` order.
-pub fn tool_usages_of(
-    conn: &Connection,
-    ids: &[String],
-) -> rusqlite::Result<Vec<AIBridgeToolUsage>> {
+pub fn tool_usages_of(conn: &Tx, ids: &[String]) -> DbResult<Vec<AIBridgeToolUsage>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, interception_id, provider_response_id, COALESCE(server_url, ''), tool, \
          input, injected, COALESCE(invocation_error, ''), metadata, created_at \
@@ -226,10 +216,7 @@ pub fn tool_usages_of(
 }
 
 /// Model thoughts of the interceptions as (interception id, content), `created_at` order.
-pub fn model_thoughts_of(
-    conn: &Connection,
-    ids: &[String],
-) -> rusqlite::Result<Vec<(String, String)>> {
+pub fn model_thoughts_of(conn: &Tx, ids: &[String]) -> DbResult<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT interception_id, content FROM aibridge_model_thoughts \
          WHERE interception_id IN (SELECT value FROM json_each(?1)) ORDER BY created_at, rowid",
@@ -240,9 +227,9 @@ pub fn model_thoughts_of(
 
 /// Fills each interception's token usages, user prompts and tool usages (three statements).
 pub fn attach(
-    conn: &Connection,
+    conn: &Tx,
     items: &mut [crate::model::aibridge::AIBridgeInterception],
-) -> rusqlite::Result<()> {
+) -> DbResult<()> {
     if items.is_empty() {
         return Ok(());
     }

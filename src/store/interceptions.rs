@@ -5,7 +5,11 @@
 use super::Params;
 use crate::model::aibridge::AIBridgeInterception;
 use crate::model::MinimalUser;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Row;
+use crate::store::sql::Tx;
 
 pub struct NewInterception {
     pub id: String,
@@ -30,7 +34,7 @@ pub struct NewInterception {
     pub error_message: Option<String>,
 }
 
-pub fn insert(conn: &Connection, i: &NewInterception) -> rusqlite::Result<()> {
+pub fn insert(conn: &Tx, i: &NewInterception) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO aibridge_interceptions (id, initiator_id, provider, provider_name, model, \
          started_at, ended_at, metadata, api_key_id, client, client_session_id, \
@@ -64,7 +68,7 @@ pub fn insert(conn: &Connection, i: &NewInterception) -> rusqlite::Result<()> {
 }
 
 /// Whether an interception with this id exists (and, when `initiator` is given, belongs to it).
-pub fn exists(conn: &Connection, id: &str, initiator: Option<&str>) -> rusqlite::Result<bool> {
+pub fn exists(conn: &Tx, id: &str, initiator: Option<&str>) -> DbResult<bool> {
     let found: Option<String> = conn
         .prepare_cached("SELECT initiator_id FROM aibridge_interceptions WHERE id = ?1")?
         .query_row(params![id], |r| r.get(0))
@@ -139,7 +143,7 @@ pub fn where_sql(f: &Filter, p: &mut Params) -> String {
     w.join(" AND ")
 }
 
-pub fn count(conn: &Connection, f: &Filter) -> rusqlite::Result<i64> {
+pub fn count(conn: &Tx, f: &Filter) -> DbResult<i64> {
     let mut p = Params::default();
     let sql = format!(
         "SELECT count(*) FROM aibridge_interceptions ai WHERE {}",
@@ -152,7 +156,7 @@ pub fn count(conn: &Connection, f: &Filter) -> rusqlite::Result<i64> {
 const COLUMNS: &str = "ai.id, ai.api_key_id, ai.initiator_id, u.username, u.name, u.avatar_url, \
     ai.provider, ai.model, ai.client, ai.metadata, ai.started_at, ai.ended_at, ai.provider_name";
 
-fn from_row(r: &Row) -> rusqlite::Result<AIBridgeInterception> {
+fn from_row(r: &Row) -> DbResult<AIBridgeInterception> {
     let metadata: Option<String> = r.get(9)?;
     Ok(AIBridgeInterception {
         id: r.get(0)?,
@@ -178,12 +182,12 @@ fn from_row(r: &Row) -> rusqlite::Result<AIBridgeInterception> {
 
 /// One page, newest first (`started_at DESC, id DESC`); `after_id` continues after that row.
 pub fn list(
-    conn: &Connection,
+    conn: &Tx,
     f: &Filter,
     after_id: Option<&str>,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<Vec<AIBridgeInterception>> {
+) -> DbResult<Vec<AIBridgeInterception>> {
     let mut p = Params::default();
     let mut w = where_sql(f, &mut p);
     if let Some(a) = after_id {
@@ -204,7 +208,7 @@ pub fn list(
 }
 
 /// Minimal users by id (for echoing created interceptions), including deleted users.
-pub fn minimal_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<MinimalUser>> {
+pub fn minimal_user(conn: &Tx, id: &str) -> DbResult<Option<MinimalUser>> {
     conn.prepare_cached("SELECT id, username, name, avatar_url FROM users WHERE id = ?1")?
         .query_row(params![id], |r| {
             Ok(MinimalUser {

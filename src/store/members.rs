@@ -5,8 +5,12 @@ use super::ai_seats::has_ai_seat_sql;
 use super::{json_list, to_json_list, user_list, Params};
 use crate::model::query::{MemberFilter, Pagination, UsersFilter};
 use crate::model::{OrganizationMember, OrganizationMemberWithUserData, SlimRole};
+use crate::params;
 use crate::rbac::UserScope;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Tx;
+use crate::store::sql::{Row, ToValue};
 
 /// Columns read by `member_from_row`; aliases `m` (organization_members) and `u` (users).
 fn member_columns() -> String {
@@ -18,7 +22,7 @@ fn member_columns() -> String {
     )
 }
 
-fn member_from_row(r: &Row) -> rusqlite::Result<OrganizationMemberWithUserData> {
+fn member_from_row(r: &Row) -> DbResult<OrganizationMemberWithUserData> {
     let org_id: String = r.get(1)?;
     let roles: String = r.get(4)?;
     let global: String = r.get(9)?;
@@ -72,11 +76,11 @@ pub fn list_sql(org_id: &str, filter: &MemberFilter, only_user: Option<&str>) ->
 /// The deprecated list: members of `org_id` matching `filter`; `only_user` restricts the
 /// rows to one user (a plain member reads only its own membership).
 pub fn list(
-    conn: &Connection,
+    conn: &Tx,
     org_id: &str,
     filter: &MemberFilter,
     only_user: Option<&str>,
-) -> rusqlite::Result<Vec<OrganizationMemberWithUserData>> {
+) -> DbResult<Vec<OrganizationMemberWithUserData>> {
     let (sql, p) = list_sql(org_id, filter, only_user);
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(p.as_params(), member_from_row)?;
@@ -85,10 +89,10 @@ pub fn list(
 
 /// One member with user data (non-system, non-deleted user), or None.
 pub fn get(
-    conn: &Connection,
+    conn: &Tx,
     org_id: &str,
     user_id: &str,
-) -> rusqlite::Result<Option<OrganizationMemberWithUserData>> {
+) -> DbResult<Option<OrganizationMemberWithUserData>> {
     let sql = format!(
         "SELECT {} {FROM} WHERE m.organization_id = ?1 AND m.user_id = ?2 AND u.is_system = 0",
         member_columns()
@@ -124,11 +128,11 @@ fn live_members_sql() -> String {
 ///
 /// Without a search the count is `m`.
 pub fn paginated(
-    conn: &Connection,
+    conn: &Tx,
     org_id: &str,
     filter: &UsersFilter,
     page: &Pagination,
-) -> rusqlite::Result<(Vec<OrganizationMemberWithUserData>, i64)> {
+) -> DbResult<(Vec<OrganizationMemberWithUserData>, i64)> {
     let mut p = Params::default();
     let mut wh = user_list::filter_sql(filter, &UserScope::All, "", &mut p);
     if let Some(after) = &page.after_id {
@@ -138,7 +142,7 @@ pub fn paginated(
     let user_params = Params(p.0.clone());
     let org = p.push(org_id.to_string());
     let member_params = Params(p.0.clone());
-    let org_params = Params(vec![org_id.to_string().into()]);
+    let org_params = Params(vec![org_id.to_value()]);
     let live_sql = format!(
         "SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users u WHERE {}), {}",
         user_list::HIDDEN_USERS,
@@ -202,7 +206,7 @@ pub fn paginated(
             let mut stmt = conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(p.as_params())?;
             while let Some(r) = rows.next()? {
-                members.push(member_from_row(r)?);
+                members.push(member_from_row(&r)?);
             }
         }
         if members.is_empty() {
@@ -224,11 +228,7 @@ pub fn paginated(
 }
 
 /// The raw membership row (Coder's `OrganizationMember`), or None.
-pub fn membership(
-    conn: &Connection,
-    org_id: &str,
-    user_id: &str,
-) -> rusqlite::Result<Option<OrganizationMember>> {
+pub fn membership(conn: &Tx, org_id: &str, user_id: &str) -> DbResult<Option<OrganizationMember>> {
     conn.prepare_cached(
         "SELECT user_id, organization_id, created_at, updated_at, roles FROM organization_members \
          WHERE organization_id = ?1 AND user_id = ?2",
@@ -249,12 +249,12 @@ pub fn membership(
 
 /// Replaces the saved organization roles of a membership.
 pub fn set_roles(
-    conn: &Connection,
+    conn: &Tx,
     org_id: &str,
     user_id: &str,
     roles: &[String],
     now: i64,
-) -> rusqlite::Result<usize> {
+) -> DbResult<usize> {
     conn.prepare_cached(
         "UPDATE organization_members SET roles = ?3, updated_at = ?4 \
          WHERE organization_id = ?1 AND user_id = ?2",
@@ -262,7 +262,7 @@ pub fn set_roles(
     .execute(params![org_id, user_id, to_json_list(roles), now])
 }
 
-pub fn delete(conn: &Connection, org_id: &str, user_id: &str) -> rusqlite::Result<usize> {
+pub fn delete(conn: &Tx, org_id: &str, user_id: &str) -> DbResult<usize> {
     conn.prepare_cached(
         "DELETE FROM organization_members WHERE organization_id = ?1 AND user_id = ?2",
     )?
@@ -270,26 +270,20 @@ pub fn delete(conn: &Connection, org_id: &str, user_id: &str) -> rusqlite::Resul
 }
 
 /// The user's saved organization roles: (organization id, roles), by organization id.
-pub fn organization_roles(
-    conn: &Connection,
-    user_id: &str,
-) -> rusqlite::Result<Vec<(String, Vec<String>)>> {
+pub fn organization_roles(conn: &Tx, user_id: &str) -> DbResult<Vec<(String, Vec<String>)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT organization_id, roles FROM organization_members WHERE user_id = ?1 \
          ORDER BY organization_id",
     )?;
     let rows = stmt.query_map(params![user_id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            super::json_list(&r.get::<_, String>(1)?),
-        ))
+        Ok((r.get::<String>(0)?, super::json_list(&r.get::<String>(1)?)))
     })?;
     rows.collect()
 }
 
 /// Memberships for a loaded dump without `organization_members`: every live user belongs to
 /// the default organization, and to each organization where they own a workspace.
-pub fn derive_for_load(conn: &Connection) -> rusqlite::Result<()> {
+pub fn derive_for_load(conn: &Tx) -> DbResult<()> {
     conn.execute_batch(
         "INSERT OR IGNORE INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
          SELECT o.id, u.id, '[]', u.created_at, u.created_at

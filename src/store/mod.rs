@@ -1,5 +1,5 @@
-//! All SQL lives here, one file per table family. Functions take `&Connection` (a
-//! `Transaction` derefs to one) and return `rusqlite::Result`; they know nothing of HTTP.
+//! All SQL lives here, one file per table family. Functions take the engine's handle
+//! (`&Tx`, see `sql`) and return `DbResult`; they know nothing of HTTP.
 
 pub mod ai_picklists;
 pub mod ai_seats;
@@ -24,13 +24,13 @@ pub mod orgs;
 pub mod purge_pending;
 pub mod seat_report;
 pub mod settings;
+pub mod sql;
 pub mod user_list;
 pub mod user_updates;
 pub mod users;
 pub mod workspaces;
 
-use rusqlite::types::Value;
-use rusqlite::Connection;
+use sql::{DbError, DbResult, ToValue, Tx, Value};
 
 /// Decodes a JSON array of strings stored in TEXT (role lists); bad data reads as empty.
 pub fn json_list(text: &str) -> Vec<String> {
@@ -99,15 +99,14 @@ pub struct Params(pub Vec<Value>);
 
 impl Params {
     /// Adds a value and returns its placeholder (`?N`).
-    pub fn push(&mut self, v: impl Into<Value>) -> String {
-        self.0.push(v.into());
+    pub fn push(&mut self, v: impl ToValue) -> String {
+        self.0.push(v.to_value());
         format!("?{}", self.0.len())
     }
 
     /// `col = ?N` for a filter value that is set (a filter's equality term).
-    pub fn eq<V: Into<Value> + Clone>(&mut self, col: &str, v: &Option<V>) -> Option<String> {
-        v.as_ref()
-            .map(|v| format!("{col} = {}", self.push(v.clone())))
+    pub fn eq<V: ToValue>(&mut self, col: &str, v: &Option<V>) -> Option<String> {
+        v.as_ref().map(|v| format!("{col} = {}", self.push(v)))
     }
 
     /// Placeholders for a list: `(?3, ?4, ?5)`; `(NULL)` for an empty list (matches nothing).
@@ -119,24 +118,20 @@ impl Params {
         format!("({})", ph.join(", "))
     }
 
-    pub fn as_params(&self) -> rusqlite::ParamsFromIter<std::slice::Iter<'_, Value>> {
-        rusqlite::params_from_iter(self.0.iter())
+    pub fn as_params(&self) -> &[Value] {
+        &self.0
     }
 }
 
 /// Runs `f` inside a savepoint (inside or outside a transaction): rolled back to it when `f`
 /// fails. A page and its count read in one makes them one snapshot.
-pub fn in_savepoint<T>(
-    conn: &Connection,
-    name: &str,
-    f: impl FnOnce() -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
+pub fn in_savepoint<T>(conn: &Tx, name: &str, f: impl FnOnce() -> DbResult<T>) -> DbResult<T> {
     in_savepoint_with(conn, name, f)
 }
 
 /// `in_savepoint` for work that fails with another error type (e.g. an API error).
-pub fn in_savepoint_with<T, E: From<rusqlite::Error>>(
-    conn: &Connection,
+pub fn in_savepoint_with<T, E: From<DbError>>(
+    conn: &Tx,
     name: &str,
     f: impl FnOnce() -> Result<T, E>,
 ) -> Result<T, E> {

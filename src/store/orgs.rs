@@ -2,12 +2,16 @@
 
 use super::Params;
 use crate::model::{MinimalOrganization, Organization};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Row;
+use crate::store::sql::Tx;
 
 pub const ORG_COLUMNS: &str =
     "o.id, o.name, o.display_name, o.description, o.icon, o.created_at, o.updated_at, o.is_default";
 
-pub fn org_from_row(r: &Row) -> rusqlite::Result<Organization> {
+pub fn org_from_row(r: &Row) -> DbResult<Organization> {
     Ok(Organization {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -32,18 +36,18 @@ impl From<&Organization> for MinimalOrganization {
     }
 }
 
-pub fn default_org(conn: &Connection) -> rusqlite::Result<Option<Organization>> {
+pub fn default_org(conn: &Tx) -> DbResult<Option<Organization>> {
     let sql = format!(
         "SELECT {ORG_COLUMNS} FROM organizations o WHERE o.is_default = 1 AND o.deleted = 0"
     );
     conn.prepare_cached(&sql)?
-        .query_row([], org_from_row)
+        .query_row(params![], org_from_row)
         .optional()
 }
 
 /// Resolves `{organization}`: `default` or the nil UUID → the default organization; a UUID →
 /// by id; anything else → by name (case-insensitive). Non-deleted only.
-pub fn resolve(conn: &Connection, value: &str) -> rusqlite::Result<Option<Organization>> {
+pub fn resolve(conn: &Tx, value: &str) -> DbResult<Option<Organization>> {
     if value == "default" || value == crate::model::NIL_UUID {
         return default_org(conn);
     }
@@ -54,7 +58,7 @@ pub fn resolve(conn: &Connection, value: &str) -> rusqlite::Result<Option<Organi
 }
 
 /// Creates the default organization `coder` when there is none (first start).
-pub fn ensure_default(conn: &Connection, now: i64) -> rusqlite::Result<()> {
+pub fn ensure_default(conn: &Tx, now: i64) -> DbResult<()> {
     if default_org(conn)?.is_some() {
         return Ok(());
     }
@@ -67,12 +71,7 @@ pub fn ensure_default(conn: &Connection, now: i64) -> rusqlite::Result<()> {
 }
 
 /// Adds a membership (no saved roles: `organization-member` is implicit).
-pub fn add_member(
-    conn: &Connection,
-    org_id: &str,
-    user_id: &str,
-    now: i64,
-) -> rusqlite::Result<()> {
+pub fn add_member(conn: &Tx, org_id: &str, user_id: &str, now: i64) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO organization_members (organization_id, user_id, roles, created_at, updated_at) \
          VALUES (?1, ?2, '[]', ?3, ?3)",
@@ -82,18 +81,18 @@ pub fn add_member(
 }
 
 /// Every live organization, oldest first (the default organization comes first).
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Organization>> {
+pub fn list(conn: &Tx) -> DbResult<Vec<Organization>> {
     let sql = format!(
         "SELECT {ORG_COLUMNS} FROM organizations o WHERE o.deleted = 0 \
          ORDER BY o.created_at, o.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], org_from_row)?;
+    let rows = stmt.query_map(params![], org_from_row)?;
     rows.collect()
 }
 
 /// A live organization by name (case-insensitive, like the unique index).
-pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Organization>> {
+pub fn by_name(conn: &Tx, name: &str) -> DbResult<Option<Organization>> {
     let sql = format!(
         "SELECT {ORG_COLUMNS} FROM organizations o \
          WHERE lower(o.name) = lower(?1) AND o.deleted = 0"
@@ -104,7 +103,7 @@ pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Organiz
 }
 
 /// A live organization by id.
-pub fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Organization>> {
+pub fn by_id(conn: &Tx, id: &str) -> DbResult<Option<Organization>> {
     let sql =
         format!("SELECT {ORG_COLUMNS} FROM organizations o WHERE o.id = ?1 AND o.deleted = 0");
     conn.prepare_cached(&sql)?
@@ -113,7 +112,7 @@ pub fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<Organizatio
 }
 
 /// Inserts a (non-default) organization.
-pub fn insert(conn: &Connection, org: &Organization) -> rusqlite::Result<()> {
+pub fn insert(conn: &Tx, org: &Organization) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO organizations (id, name, display_name, description, icon, is_default, \
          created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
@@ -131,7 +130,7 @@ pub fn insert(conn: &Connection, org: &Organization) -> rusqlite::Result<()> {
 }
 
 /// Writes name, display name, description, icon and updated_at of a live organization.
-pub fn update(conn: &Connection, org: &Organization) -> rusqlite::Result<()> {
+pub fn update(conn: &Tx, org: &Organization) -> DbResult<()> {
     conn.prepare_cached(
         "UPDATE organizations SET name = ?2, display_name = ?3, description = ?4, icon = ?5, \
          updated_at = ?6 WHERE id = ?1 AND deleted = 0",
@@ -154,7 +153,7 @@ pub struct ResourceCounts {
     pub members: i64,
 }
 
-pub fn resource_counts(conn: &Connection, org_id: &str) -> rusqlite::Result<ResourceCounts> {
+pub fn resource_counts(conn: &Tx, org_id: &str) -> DbResult<ResourceCounts> {
     conn.prepare_cached(
         "SELECT \
            (SELECT count(*) FROM workspaces w WHERE w.organization_id = ?1 AND w.deleted = 0), \
@@ -170,7 +169,7 @@ pub fn resource_counts(conn: &Connection, org_id: &str) -> rusqlite::Result<Reso
 }
 
 /// Soft-deletes a non-default organization (its name becomes free again).
-pub fn soft_delete(conn: &Connection, org_id: &str, now: i64) -> rusqlite::Result<usize> {
+pub fn soft_delete(conn: &Tx, org_id: &str, now: i64) -> DbResult<usize> {
     conn.prepare_cached(
         "UPDATE organizations SET deleted = 1, updated_at = ?2 \
          WHERE id = ?1 AND is_default = 0 AND deleted = 0",
@@ -179,7 +178,7 @@ pub fn soft_delete(conn: &Connection, org_id: &str, now: i64) -> rusqlite::Resul
 }
 
 /// Organizations the user is a member of (non-deleted), by name.
-pub fn organizations_of(conn: &Connection, user_id: &str) -> rusqlite::Result<Vec<Organization>> {
+pub fn organizations_of(conn: &Tx, user_id: &str) -> DbResult<Vec<Organization>> {
     let sql = format!(
         "SELECT {} FROM organizations o JOIN organization_members m ON m.organization_id = o.id \
          WHERE m.user_id = ?1 AND o.deleted = 0 ORDER BY lower(o.name)",
@@ -191,7 +190,7 @@ pub fn organizations_of(conn: &Connection, user_id: &str) -> rusqlite::Result<Ve
 }
 
 /// Which of `ids` are existing, non-deleted organizations.
-pub fn existing_orgs(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<String>> {
+pub fn existing_orgs(conn: &Tx, ids: &[String]) -> DbResult<Vec<String>> {
     let mut p = Params::default();
     let sql = format!(
         "SELECT id FROM organizations WHERE deleted = 0 AND id IN {}",

@@ -3,7 +3,7 @@
 
 use super::settings;
 use crate::error::ApiResult;
-use rusqlite::Connection;
+use crate::store::sql::Tx;
 use serde::{Deserialize, Serialize};
 
 /// What one or more batches removed: row count, `seq` range and time range.
@@ -45,7 +45,7 @@ impl Purged {
 }
 
 /// Adds a batch to the summary under `key` (the caller's transaction).
-pub fn add(conn: &Connection, key: &str, done: &Purged) -> ApiResult<()> {
+pub fn add(conn: &Tx, key: &str, done: &Purged) -> ApiResult<()> {
     if done.rows == 0 {
         return Ok(());
     }
@@ -56,14 +56,14 @@ pub fn add(conn: &Connection, key: &str, done: &Purged) -> ApiResult<()> {
 }
 
 /// What was removed since the last recorded purge, if anything.
-pub fn get(conn: &Connection, key: &str) -> ApiResult<Option<Purged>> {
+pub fn get(conn: &Tx, key: &str) -> ApiResult<Option<Purged>> {
     Ok(settings::get(conn, key)?
         .and_then(|v| serde_json::from_str::<Purged>(&v).ok())
         .filter(|p| p.rows > 0))
 }
 
 /// Forgets the summary once its audit row is written (same transaction).
-pub fn clear(conn: &Connection, key: &str) -> ApiResult<()> {
+pub fn clear(conn: &Tx, key: &str) -> ApiResult<()> {
     settings::delete(conn, key)?;
     Ok(())
 }

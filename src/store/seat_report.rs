@@ -10,7 +10,8 @@ use super::{contains_sql, Params};
 use crate::model::seat_report::{
     SeatFilter, SeatReportRow, SeatSort, SeatSortKey, SOURCE_AI_GATEWAY, SOURCE_AI_TASK,
 };
-use rusqlite::{Connection, Row};
+use crate::store::sql::Tx;
+use crate::store::sql::{DbResult, Row};
 
 /// Users of the report, before the seat columns exist (alias `u`).
 const USERS: &str = "u.deleted = 0 AND u.is_system = 0";
@@ -81,7 +82,7 @@ fn report_sql(f: &SeatFilter, s: SeatSort, p: &mut Params) -> String {
     )
 }
 
-fn from_row(r: &Row) -> rusqlite::Result<SeatReportRow> {
+fn from_row(r: &Row) -> DbResult<SeatReportRow> {
     let gw: (Option<i64>, Option<i64>) = (r.get(5)?, r.get(6)?);
     let task: (Option<i64>, Option<i64>) = (r.get(7)?, r.get(8)?);
     let mut sources = Vec::new();
@@ -117,12 +118,12 @@ fn from_row(r: &Row) -> rusqlite::Result<SeatReportRow> {
 /// (a window count would compute them for every user: 110 ms instead of 0.4 ms on 10k
 /// users); the count tests the seat filters with EXISTS only.
 pub fn page(
-    conn: &Connection,
+    conn: &Tx,
     f: &SeatFilter,
     sort: SeatSort,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<(Vec<SeatReportRow>, i64)> {
+) -> DbResult<(Vec<SeatReportRow>, i64)> {
     let mut p = Params::default();
     let mut sql = report_sql(f, sort, &mut p);
     let lim = if limit > 0 { limit } else { -1 };
@@ -134,7 +135,7 @@ pub fn page(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(p.as_params(), from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<DbResult<Vec<_>>>()?;
     let total = if limit <= 0 && offset <= 0 {
         rows.len() as i64
     } else {
@@ -144,7 +145,7 @@ pub fn page(
 }
 
 /// The filtered total.
-pub fn count(conn: &Connection, f: &SeatFilter) -> rusqlite::Result<i64> {
+pub fn count(conn: &Tx, f: &SeatFilter) -> DbResult<i64> {
     let mut p = Params::default();
     let sql = format!(
         "SELECT count(*) FROM users u WHERE {}",
@@ -161,7 +162,7 @@ mod tests {
     /// Every source min/max is an index look-up, never a scan of the source tables.
     #[test]
     fn report_uses_indexes() {
-        let mut conn = Connection::open_in_memory().expect("db");
+        let mut conn = rusqlite::Connection::open_in_memory().expect("db");
         crate::db::migrate::migrate(&mut conn).expect("schema");
         let f = SeatFilter {
             has_seat: Some(true),
@@ -177,13 +178,14 @@ mod tests {
             },
             &mut p,
         );
-        let mut stmt = conn
+        let tx = Tx::sqlite(&conn);
+        let mut stmt = tx
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .expect("explain");
         let steps: Vec<String> = stmt
-            .query_map(p.as_params(), |r| r.get::<_, String>(3))
+            .query_map(p.as_params(), |r| r.get::<String>(3))
             .expect("rows")
-            .collect::<rusqlite::Result<_>>()
+            .collect::<DbResult<_>>()
             .expect("plan");
         let text = steps.join("\n");
         for alias in ["ai", "aw", "ab"] {

@@ -7,7 +7,8 @@ use super::Params;
 use crate::model::query::{Pagination, UsersFilter};
 use crate::model::User;
 use crate::rbac::UserScope;
-use rusqlite::Connection;
+use crate::store::sql::DbResult;
+use crate::store::sql::Tx;
 
 /// The base of every users search: live, non-system users. A search that adds nothing to it
 /// is counted from the indexes (`users_hidden`) instead of walking every user.
@@ -163,18 +164,18 @@ pub fn list_sql(
 /// `count(*) OVER ()`). The page walks the `users_list` index in order and stops at the
 /// limit; the count is a separate statement so the page never materialises every match.
 pub fn list(
-    conn: &Connection,
+    conn: &Tx,
     filter: &UsersFilter,
     scope: &UserScope,
     caller_id: &str,
     page: &Pagination,
-) -> rusqlite::Result<(Vec<User>, i64)> {
+) -> DbResult<(Vec<User>, i64)> {
     let q = list_sql(filter, scope, caller_id, page);
     super::in_savepoint(conn, "page_snapshot", || {
         let users = conn
             .prepare_cached(&q.page_sql)?
             .query_map(q.page_params.as_params(), |r| user_from_row(r, 0))?
-            .collect::<rusqlite::Result<Vec<User>>>()?;
+            .collect::<DbResult<Vec<User>>>()?;
         if users.is_empty() {
             return Ok((users, 0));
         }

@@ -5,7 +5,11 @@
 use super::ai_seats::has_ai_seat_sql;
 use super::json_list;
 use crate::model::{SlimRole, User};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Row;
+use crate::store::sql::Tx;
 use serde_json::{json, Value};
 
 /// Columns for `user_from_row`, reading table alias `u`. Append to any SELECT over users.
@@ -24,7 +28,7 @@ pub fn user_columns() -> String {
 pub const USER_COLUMN_COUNT: usize = 15;
 
 /// Maps the `user_columns` starting at index `at`.
-pub fn user_from_row(row: &Row, at: usize) -> rusqlite::Result<User> {
+pub fn user_from_row(row: &Row, at: usize) -> DbResult<User> {
     let roles: String = row.get(at + 12)?;
     let orgs: Option<String> = row.get(at + 13)?;
     Ok(User {
@@ -47,7 +51,7 @@ pub fn user_from_row(row: &Row, at: usize) -> rusqlite::Result<User> {
 }
 
 /// A non-deleted user by id, fully built.
-pub fn get_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
+pub fn get_by_id(conn: &Tx, id: &str) -> DbResult<Option<User>> {
     let sql = format!(
         "SELECT {} FROM users u WHERE u.id = ?1 AND u.deleted = 0",
         user_columns()
@@ -59,7 +63,7 @@ pub fn get_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> 
 
 /// Resolves a `{user}` path value that is not `me`: a UUID, else a username
 /// (case-insensitive), among non-deleted users. Returns the id.
-pub fn resolve_id(conn: &Connection, value: &str) -> rusqlite::Result<Option<String>> {
+pub fn resolve_id(conn: &Tx, value: &str) -> DbResult<Option<String>> {
     if let Some(id) = crate::model::parse_uuid(value) {
         return conn
             .prepare_cached("SELECT id FROM users WHERE id = ?1 AND deleted = 0")?
@@ -72,17 +76,17 @@ pub fn resolve_id(conn: &Connection, value: &str) -> rusqlite::Result<Option<Str
 }
 
 /// Number of non-system users ever created and not deleted (for `GET /users/first`).
-pub fn count_humans(conn: &Connection) -> rusqlite::Result<i64> {
+pub fn count_humans(conn: &Tx) -> DbResult<i64> {
     conn.prepare_cached("SELECT count(*) FROM users WHERE is_system = 0 AND deleted = 0")?
-        .query_row([], |r| r.get(0))
+        .query_row(params![], |r| r.get(0))
 }
 
 /// Credentials for password login: (id, hashed_password, status, login_type), by email,
 /// case-insensitive, non-deleted.
 pub fn credentials_by_email(
-    conn: &Connection,
+    conn: &Tx,
     email: &str,
-) -> rusqlite::Result<Option<(String, String, String, String)>> {
+) -> DbResult<Option<(String, String, String, String)>> {
     conn.prepare_cached(
         "SELECT id, hashed_password, status, login_type FROM users \
          WHERE lower(email) = lower(?1) AND deleted = 0",
@@ -94,11 +98,7 @@ pub fn credentials_by_email(
 }
 
 /// Whether `user_id` is a member of any of `orgs`.
-pub fn is_member_of_any(
-    conn: &Connection,
-    user_id: &str,
-    orgs: &[String],
-) -> rusqlite::Result<bool> {
+pub fn is_member_of_any(conn: &Tx, user_id: &str, orgs: &[String]) -> DbResult<bool> {
     let mut p = super::Params::default();
     let uid = p.push(user_id.to_string());
     let list = p.push_list(orgs);
@@ -109,24 +109,24 @@ pub fn is_member_of_any(
 
 /// The user row as the audit diff sees it (tracked fields plus the secret password hash);
 /// deleted users included. None when the id is unknown.
-pub fn audit_view(conn: &Connection, id: &str) -> rusqlite::Result<Option<Value>> {
+pub fn audit_view(conn: &Tx, id: &str) -> DbResult<Option<Value>> {
     conn.prepare_cached(
         "SELECT id, email, username, status, rbac_roles, login_type, deleted, \
          quiet_hours_schedule, name, is_system, hashed_password FROM users WHERE id = ?1",
     )?
     .query_row(params![id], |r| {
         Ok(json!({
-            "id": r.get::<_, String>(0)?,
-            "email": r.get::<_, String>(1)?,
-            "username": r.get::<_, String>(2)?,
-            "status": r.get::<_, String>(3)?,
-            "rbac_roles": super::json_list(&r.get::<_, String>(4)?),
-            "login_type": r.get::<_, String>(5)?,
-            "deleted": r.get::<_, bool>(6)?,
-            "quiet_hours_schedule": r.get::<_, String>(7)?,
-            "name": r.get::<_, String>(8)?,
-            "is_system": r.get::<_, bool>(9)?,
-            "hashed_password": r.get::<_, String>(10)?,
+            "id": r.get::<String>(0)?,
+            "email": r.get::<String>(1)?,
+            "username": r.get::<String>(2)?,
+            "status": r.get::<String>(3)?,
+            "rbac_roles": super::json_list(&r.get::<String>(4)?),
+            "login_type": r.get::<String>(5)?,
+            "deleted": r.get::<bool>(6)?,
+            "quiet_hours_schedule": r.get::<String>(7)?,
+            "name": r.get::<String>(8)?,
+            "is_system": r.get::<bool>(9)?,
+            "hashed_password": r.get::<String>(10)?,
         }))
     })
     .optional()
@@ -145,7 +145,7 @@ pub struct UserCore {
 }
 
 /// A non-deleted user's core fields.
-pub fn core(conn: &Connection, id: &str) -> rusqlite::Result<Option<UserCore>> {
+pub fn core(conn: &Tx, id: &str) -> DbResult<Option<UserCore>> {
     conn.prepare_cached(
         "SELECT id, username, email, status, login_type, rbac_roles, hashed_password \
          FROM users WHERE id = ?1 AND deleted = 0",
@@ -157,7 +157,7 @@ pub fn core(conn: &Connection, id: &str) -> rusqlite::Result<Option<UserCore>> {
             email: r.get(2)?,
             status: r.get(3)?,
             login_type: r.get(4)?,
-            rbac_roles: super::json_list(&r.get::<_, String>(5)?),
+            rbac_roles: super::json_list(&r.get::<String>(5)?),
             hashed_password: r.get(6)?,
         })
     })
@@ -167,10 +167,10 @@ pub fn core(conn: &Connection, id: &str) -> rusqlite::Result<Option<UserCore>> {
 /// The id of a non-deleted user whose username or email matches (case-insensitive), like
 /// Coder's `GetUserByEmailOrUsername`. An empty email matches nothing.
 pub fn find_by_username_or_email(
-    conn: &Connection,
+    conn: &Tx,
     username: &str,
     email: &str,
-) -> rusqlite::Result<Option<String>> {
+) -> DbResult<Option<String>> {
     conn.prepare_cached(
         "SELECT id FROM users WHERE deleted = 0 AND (lower(username) = lower(?1) \
          OR (?2 <> '' AND lower(email) = lower(?2))) LIMIT 1",
@@ -180,7 +180,7 @@ pub fn find_by_username_or_email(
 }
 
 /// Whether the user owns any non-deleted workspace.
-pub fn owns_live_workspaces(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+pub fn owns_live_workspaces(conn: &Tx, id: &str) -> DbResult<bool> {
     conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM workspaces WHERE owner_id = ?1 AND deleted = 0)",
     )?
@@ -196,7 +196,7 @@ pub struct SessionUser {
     pub site_roles: Vec<String>,
 }
 
-pub fn session_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<SessionUser>> {
+pub fn session_user(conn: &Tx, id: &str) -> DbResult<Option<SessionUser>> {
     conn.prepare_cached(
         "SELECT username, email, status, rbac_roles FROM users WHERE id = ?1 AND deleted = 0",
     )?
@@ -205,7 +205,7 @@ pub fn session_user(conn: &Connection, id: &str) -> rusqlite::Result<Option<Sess
             username: r.get(0)?,
             email: r.get(1)?,
             status: r.get(2)?,
-            site_roles: json_list(&r.get::<_, String>(3)?),
+            site_roles: json_list(&r.get::<String>(3)?),
         })
     })
     .optional()

@@ -6,7 +6,11 @@ use crate::model::workspace::{
     BuildRow, BuildWorkspace, Workspace, WorkspaceBuild, WorkspaceHealth,
 };
 use crate::model::NIL_UUID;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::params;
+use crate::store::sql::DbResult;
+use crate::store::sql::OptionalExtension;
+use crate::store::sql::Row;
+use crate::store::sql::Tx;
 
 const COLUMNS: &str = "w.id, w.created_at, w.updated_at, w.owner_id, ou.username, ou.avatar_url, \
     w.organization_id, o.name, w.name, w.deleted, w.last_used_at, \
@@ -20,7 +24,7 @@ const FROM: &str = "FROM workspaces w \
         (SELECT max(mb.build_number) FROM workspace_builds mb WHERE mb.workspace_id = w.id) \
     LEFT JOIN users iu ON iu.id = b.initiator_id";
 
-fn build_from_row(r: &Row, at: usize) -> rusqlite::Result<BuildRow> {
+fn build_from_row(r: &Row, at: usize) -> DbResult<BuildRow> {
     Ok(BuildRow {
         id: r.get(at)?,
         build_number: r.get(at + 1)?,
@@ -35,7 +39,7 @@ fn build_from_row(r: &Row, at: usize) -> rusqlite::Result<BuildRow> {
     })
 }
 
-fn workspace_from_row(r: &Row) -> rusqlite::Result<Workspace> {
+fn workspace_from_row(r: &Row) -> DbResult<Workspace> {
     let bw = BuildWorkspace {
         id: r.get(0)?,
         owner_id: r.get(3)?,
@@ -83,7 +87,7 @@ fn workspace_from_row(r: &Row) -> rusqlite::Result<Workspace> {
 }
 
 /// A workspace by id, deleted or not.
-pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Workspace>> {
+pub fn get(conn: &Tx, id: &str) -> DbResult<Option<Workspace>> {
     let sql = format!("SELECT {COLUMNS} {FROM} WHERE w.id = ?1");
     conn.prepare_cached(&sql)?
         .query_row(params![id], workspace_from_row)
@@ -171,12 +175,12 @@ pub fn where_sql(scope: &ReadScope, f: &ListFilter, p: &mut Params) -> String {
 
 /// One page ordered by owner username, then name; `limit` 0 = all.
 pub fn list(
-    conn: &Connection,
+    conn: &Tx,
     scope: &ReadScope,
     f: &ListFilter,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<(Vec<Workspace>, i64)> {
+) -> DbResult<(Vec<Workspace>, i64)> {
     let mut p = Params::default();
     let w = where_sql(scope, f, &mut p);
     let count: i64 = conn
@@ -190,11 +194,11 @@ pub fn list(
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(p.as_params(), workspace_from_row)?;
-    Ok((rows.collect::<rusqlite::Result<Vec<_>>>()?, count))
+    Ok((rows.collect::<DbResult<Vec<_>>>()?, count))
 }
 
 /// Whether the owner already has a live workspace with this name (case-insensitive).
-pub fn live_name_taken(conn: &Connection, owner_id: &str, name: &str) -> rusqlite::Result<bool> {
+pub fn live_name_taken(conn: &Tx, owner_id: &str, name: &str) -> DbResult<bool> {
     conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM workspaces WHERE owner_id = ?1 AND lower(name) = lower(?2) AND deleted = 0)",
     )?
@@ -209,7 +213,7 @@ pub struct NewWorkspace<'a> {
     pub now: i64,
 }
 
-pub fn insert(conn: &Connection, w: &NewWorkspace) -> rusqlite::Result<()> {
+pub fn insert(conn: &Tx, w: &NewWorkspace) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO workspaces (id, owner_id, organization_id, name, created_at, updated_at, last_used_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5)",
@@ -230,7 +234,7 @@ pub struct NewBuild<'a> {
 }
 
 /// Inserts the next build (number = latest + 1) and returns its number.
-pub fn insert_build(conn: &Connection, b: &NewBuild) -> rusqlite::Result<i64> {
+pub fn insert_build(conn: &Tx, b: &NewBuild) -> DbResult<i64> {
     let number: i64 = conn
         .prepare_cached(
             "SELECT COALESCE(max(build_number), 0) + 1 FROM workspace_builds WHERE workspace_id = ?1",
@@ -256,14 +260,14 @@ pub fn insert_build(conn: &Connection, b: &NewBuild) -> rusqlite::Result<i64> {
 }
 
 /// Soft-deletes a workspace (its name becomes reusable).
-pub fn mark_deleted(conn: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
+pub fn mark_deleted(conn: &Tx, id: &str, now: i64) -> DbResult<()> {
     conn.prepare_cached("UPDATE workspaces SET deleted = 1, updated_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
     Ok(())
 }
 
 /// Touches `updated_at`/`last_used_at` after a build.
-pub fn touch(conn: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
+pub fn touch(conn: &Tx, id: &str, now: i64) -> DbResult<()> {
     conn.prepare_cached("UPDATE workspaces SET updated_at = ?2, last_used_at = ?2 WHERE id = ?1")?
         .execute(params![id, now])?;
     Ok(())
@@ -271,13 +275,13 @@ pub fn touch(conn: &Connection, id: &str, now: i64) -> rusqlite::Result<()> {
 
 /// A workspace's builds, newest first; `after_id` continues after that build.
 pub fn builds(
-    conn: &Connection,
+    conn: &Tx,
     ws: &BuildWorkspace,
     after_id: Option<&str>,
     since: Option<i64>,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<Vec<WorkspaceBuild>> {
+) -> DbResult<Vec<WorkspaceBuild>> {
     let mut p = Params::default();
     let wid = p.push(ws.id.clone());
     let mut w = format!("b.workspace_id = {wid}");
@@ -305,11 +309,7 @@ pub fn builds(
 }
 
 /// Whether a build with this id belongs to the workspace.
-pub fn build_belongs(
-    conn: &Connection,
-    workspace_id: &str,
-    build_id: &str,
-) -> rusqlite::Result<bool> {
+pub fn build_belongs(conn: &Tx, workspace_id: &str, build_id: &str) -> DbResult<bool> {
     conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM workspace_builds WHERE id = ?1 AND workspace_id = ?2)",
     )?

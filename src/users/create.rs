@@ -11,7 +11,7 @@ use crate::model::{new_uuid, LoginType, UserStatus};
 use crate::model::{AuditAction, ResourceType};
 use crate::request_meta::RequestMeta;
 use crate::store;
-use rusqlite::Connection;
+use crate::store::sql::Tx;
 use serde_json::Value;
 
 /// A user to create, checked by the caller.
@@ -31,7 +31,7 @@ pub struct NewUser<'a> {
 
 /// Inserts the user and its memberships, and fills `rec` with the user's id, username and
 /// creation diff. A username or e-mail taken meanwhile answers 409 `User already exists.`
-pub fn create(conn: &Connection, rec: &mut AuditRecord, u: &NewUser) -> ApiResult<String> {
+pub fn create(conn: &Tx, rec: &mut AuditRecord, u: &NewUser) -> ApiResult<String> {
     let id = new_uuid();
     let now = crate::timefmt::now_micros();
     store::user_updates::insert(
@@ -48,9 +48,12 @@ pub fn create(conn: &Connection, rec: &mut AuditRecord, u: &NewUser) -> ApiResul
             now,
         },
     )
-    .map_err(|e| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => already_exists(),
-        _ => e.into(),
+    .map_err(|e| {
+        if e.is_constraint_violation() {
+            already_exists()
+        } else {
+            e.into()
+        }
     })?;
     if u.service_account {
         store::user_updates::set_service_account(conn, &id)?;
@@ -120,7 +123,7 @@ pub fn validate_owner(input: &OwnerInput) -> ApiResult<()> {
 /// (actor: the new owner). Returns (user id, default organization id). Caller holds the write
 /// transaction; `hashed` is the argon2id hash of the validated password.
 pub fn create_owner(
-    conn: &Connection,
+    conn: &Tx,
     meta: &RequestMeta,
     input: &OwnerInput,
     hashed: &str,

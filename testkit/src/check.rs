@@ -15,8 +15,8 @@ use coderlite::error::{ApiError, Validation};
 use coderlite::model::query::Pagination;
 use coderlite::rbac::{AuditScope, UserScope};
 use coderlite::search;
+use coderlite::store::sql::{DbResult, Tx, Value};
 use coderlite::store::{self, Params};
-use rusqlite::types::Value;
 use rusqlite::Connection;
 
 /// Embedded by generators in free-text values: it must reach only the bound parameters.
@@ -87,7 +87,7 @@ fn accepted(q: &str, params: Vec<String>, dropped: bool) -> Outcome {
     Outcome::Accepted { params }
 }
 
-fn run(conn: &Connection, what: &str, sql: &str, p: &Params) {
+fn run(conn: &Tx, what: &str, sql: &str, p: &Params) {
     let mut stmt = conn
         .prepare(sql)
         .unwrap_or_else(|e| panic!("{what}: prepare: {e}: {sql}"));
@@ -101,7 +101,7 @@ fn run(conn: &Connection, what: &str, sql: &str, p: &Params) {
     {}
 }
 
-fn ok<T>(what: &str, r: rusqlite::Result<T>) -> T {
+fn ok<T>(what: &str, r: DbResult<T>) -> T {
     r.unwrap_or_else(|e| panic!("{what}: SQL error (a 500): {e}"))
 }
 
@@ -125,12 +125,16 @@ impl Default for Harness {
 }
 
 impl Harness {
+    fn tx(&self) -> Tx<'_> {
+        Tx::sqlite(&self.conn)
+    }
+
     pub fn new() -> Harness {
         let conn = Connection::open_in_memory().expect("memory db");
         conn.execute_batch(coderlite::db::migrate::SCHEMA)
             .expect("schema");
-        store::orgs::ensure_default(&conn, 0).expect("default org");
-        let org = store::orgs::default_org(&conn)
+        store::orgs::ensure_default(&Tx::sqlite(&conn), 0).expect("default org");
+        let org = store::orgs::default_org(&Tx::sqlite(&conn))
             .expect("read org")
             .expect("default org")
             .id;
@@ -145,8 +149,8 @@ impl Harness {
             rbac_roles: &[],
             now: 0,
         };
-        store::user_updates::insert(&conn, &user).expect("user");
-        store::orgs::add_member(&conn, &org, CALLER, 0).expect("member");
+        store::user_updates::insert(&Tx::sqlite(&conn), &user).expect("user");
+        store::orgs::add_member(&Tx::sqlite(&conn), &org, CALLER, 0).expect("member");
         Harness { conn, org }
     }
 
@@ -186,10 +190,10 @@ impl Harness {
                 let b = page_ids_sql(&g, &scope, spec).expect("scope sees rows");
                 same_sql("audit page", &a.0, &b.0);
                 let full = store::audit_logs::page_sql(&f, &scope, spec).expect("page");
-                run(&self.conn, "audit page", &full.0, &full.1);
+                run(&self.tx(), "audit page", &full.0, &full.1);
                 ok(
                     "audit page",
-                    store::audit_logs::page(&self.conn, &f, &scope, spec),
+                    store::audit_logs::page(&self.tx(), &f, &scope, spec),
                 );
                 params.extend(texts(&a.1));
             }
@@ -197,10 +201,10 @@ impl Harness {
                 let a = count_sql(&f, &scope, cap).expect("count");
                 let b = count_sql(&g, &scope, cap).expect("count");
                 same_sql("audit count", &a.0, &b.0);
-                run(&self.conn, "audit count", &a.0, &a.1);
+                run(&self.tx(), "audit count", &a.0, &a.1);
                 ok(
                     "audit count",
-                    store::audit_logs::count(&self.conn, &f, &scope, cap),
+                    store::audit_logs::count(&self.tx(), &f, &scope, cap),
                 );
             }
             let a = store::audit_counts::count_sql(&f, &scope);
@@ -208,7 +212,7 @@ impl Harness {
             assert_eq!(a.is_some(), b.is_some(), "counter choice depends on values");
             if let (Some(a), Some(b)) = (a, b) {
                 same_sql("audit counters", &a.0, &b.0);
-                run(&self.conn, "audit counters", &a.0, &a.1);
+                run(&self.tx(), "audit counters", &a.0, &a.1);
             }
         }
         accepted(q, params, false)
@@ -256,17 +260,17 @@ impl Harness {
             let b = store::user_list::list_sql(g, scope, CALLER, pg);
             same_sql("users page", &a.page_sql, &b.page_sql);
             same_sql("users count", &a.count_sql, &b.count_sql);
-            run(&self.conn, "users page", &a.page_sql, &a.page_params);
-            run(&self.conn, "users count", &a.count_sql, &a.count_params);
+            run(&self.tx(), "users page", &a.page_sql, &a.page_params);
+            run(&self.tx(), "users count", &a.count_sql, &a.count_params);
             ok(
                 "users list",
-                store::user_list::list(&self.conn, f, scope, CALLER, page),
+                store::user_list::list(&self.tx(), f, scope, CALLER, page),
             );
             params.extend(texts(&a.page_params));
         }
         ok(
             "paginated members",
-            store::members::paginated(&self.conn, &self.org, f, page),
+            store::members::paginated(&self.tx(), &self.org, f, page),
         );
         params
     }
@@ -285,7 +289,7 @@ impl Harness {
             same_sql("members", &a.0, &b.0);
             ok(
                 "members",
-                store::members::list(&self.conn, &self.org, &f, only),
+                store::members::list(&self.tx(), &self.org, &f, only),
             );
             params.extend(texts(&a.1));
         }
@@ -308,12 +312,12 @@ impl Harness {
             same_sql("interceptions", &a, &b);
             ok(
                 "interceptions count",
-                store::interceptions::count(&self.conn, &f),
+                store::interceptions::count(&self.tx(), &f),
             );
             for after in [None, Some(AFTER)] {
                 ok(
                     "interceptions list",
-                    store::interceptions::list(&self.conn, &f, after, 25, 0),
+                    store::interceptions::list(&self.tx(), &f, after, 25, 0),
                 );
             }
             params.extend(texts(&pa));
@@ -340,7 +344,7 @@ impl Harness {
         );
         ok(
             "ai sessions count",
-            store::ai_sessions::count(&self.conn, &query),
+            store::ai_sessions::count(&self.tx(), &query),
         );
         let mut params = texts(&pa);
         for after in [None, Some(&cursor)] {
@@ -349,7 +353,7 @@ impl Harness {
             same_sql("ai sessions list", &a, &b);
             ok(
                 "ai sessions list",
-                store::ai_sessions::list(&self.conn, &query, after, 25, 0),
+                store::ai_sessions::list(&self.tx(), &query, after, 25, 0),
             );
             params.extend(texts(&pa));
         }
@@ -379,11 +383,11 @@ impl Harness {
             same_sql("workspaces", &a, &b);
             ok(
                 "workspaces",
-                store::workspaces::list(&self.conn, scope, &f, 0, 0),
+                store::workspaces::list(&self.tx(), scope, &f, 0, 0),
             );
             ok(
                 "workspaces",
-                store::workspaces::list(&self.conn, scope, &f, 5, 2),
+                store::workspaces::list(&self.tx(), scope, &f, 5, 2),
             );
             params.extend(texts(&pa));
         }
@@ -413,7 +417,7 @@ impl Harness {
         ok(
             "interceptions page",
             store::interceptions::list(
-                &self.conn,
+                &self.tx(),
                 &filter,
                 page.after_id.as_deref(),
                 limit,
@@ -424,7 +428,7 @@ impl Harness {
         let wf = store::workspaces::ListFilter::default();
         ok(
             "workspaces page",
-            store::workspaces::list(&self.conn, &scope, &wf, page.limit, page.offset),
+            store::workspaces::list(&self.tx(), &scope, &wf, page.limit, page.offset),
         );
         let spec = store::audit_query::PageSpec {
             limit: page.limit.clamp(1, 1000),
@@ -434,7 +438,7 @@ impl Harness {
         let af = coderlite::model::query::AuditFilter::default();
         ok(
             "audit page",
-            store::audit_logs::page(&self.conn, &af, &AuditScope::All, &spec),
+            store::audit_logs::page(&self.tx(), &af, &AuditScope::All, &spec),
         );
         Outcome::Accepted { params }
     }

@@ -297,8 +297,12 @@ fn per_user_values_match_brute_force() {
                 coderlite::model::ResourceType::User,
             )
             .resource(id, name);
-            coderlite::audit::insert(&tx, &coderlite::request_meta::RequestMeta::system(), &rec)
-                .expect("audit row");
+            coderlite::audit::insert(
+                &coderlite::store::sql::Tx::sqlite(&tx),
+                &coderlite::request_meta::RequestMeta::system(),
+                &rec,
+            )
+            .expect("audit row");
         }
         tx.commit().expect("commit");
     }

@@ -93,10 +93,14 @@ fn counters_match_row_counts() {
     ];
     for f in &filters {
         for scope in &scopes {
-            let fast = count(&c, f, scope).expect("count").expect("answerable");
+            let fast = count(&coderlite::store::sql::Tx::sqlite(&c), f, scope)
+                .expect("count")
+                .expect("answerable");
             let (sql, p) = audit_logs::count_sql(f, scope, 0).expect("sql");
             let slow: i64 = c
-                .query_row(&sql, p.as_params(), |r| r.get(0))
+                .query_row(&sql, rusqlite::params_from_iter(p.as_params()), |r| {
+                    r.get(0)
+                })
                 .expect("slow count");
             assert_eq!(fast, slow, "{f:?} {scope:?}");
         }
@@ -109,7 +113,7 @@ fn counters_match_row_counts() {
             |r| r.get(0),
         )
         .expect("sum");
-    rebuild(&c).expect("rebuild");
+    rebuild(&coderlite::store::sql::Tx::sqlite(&c)).expect("rebuild");
     let after: i64 = c
         .query_row(
             "SELECT sum(n * length(resource_type)) FROM audit_log_day_counts",
@@ -158,7 +162,7 @@ fn skipping_days_equals_walking() {
         let seqs: Vec<i64> = c
             .prepare(&sql)
             .expect("prepare")
-            .query_map(p.as_params(), |r| r.get(0))
+            .query_map(rusqlite::params_from_iter(p.as_params()), |r| r.get(0))
             .expect("query")
             .map(|r| r.expect("seq"))
             .collect();
@@ -194,11 +198,12 @@ fn skipping_days_equals_walking() {
                     offset,
                     ..Default::default()
                 };
-                let fast: Vec<String> = audit_logs::page(&c, f, scope, &pg)
-                    .expect("page")
-                    .into_iter()
-                    .map(|l| l.id)
-                    .collect();
+                let fast: Vec<String> =
+                    audit_logs::page(&coderlite::store::sql::Tx::sqlite(&c), f, scope, &pg)
+                        .expect("page")
+                        .into_iter()
+                        .map(|l| l.id)
+                        .collect();
                 assert_eq!(
                     fast,
                     walk(f, scope, offset),
@@ -207,7 +212,13 @@ fn skipping_days_equals_walking() {
             }
         }
     }
-    let deep = skip_days(&c, &AuditFilter::default(), &AuditScope::All, 9_000).expect("skip");
+    let deep = skip_days(
+        &coderlite::store::sql::Tx::sqlite(&c),
+        &AuditFilter::default(),
+        &AuditScope::All,
+        9_000,
+    )
+    .expect("skip");
     assert!(
         matches!(deep, Skip::To { offset, .. } if offset < 9_000),
         "{deep:?}"

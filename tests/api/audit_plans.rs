@@ -104,7 +104,9 @@ fn plan(c: &Connection, sql: &str, p: &Params) -> Vec<String> {
         .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
         .expect("prepare plan");
     let rows = stmt
-        .query_map(p.as_params(), |r| r.get::<_, String>(3))
+        .query_map(rusqlite::params_from_iter(p.as_params()), |r| {
+            r.get::<_, String>(3)
+        })
         .expect("plan rows");
     rows.map(|r| r.expect("detail")).collect()
 }
@@ -395,7 +397,15 @@ fn the_smallest_dimension_term_drives() {
     )
     .expect("counters");
     let s = |v: &str| Some(v.to_string());
-    let pick = |f: AuditFilter| pick_index(&c, &f, &AuditScope::All, false).expect("pick");
+    let pick = |f: AuditFilter| {
+        pick_index(
+            &coderlite::store::sql::Tx::sqlite(&c),
+            &f,
+            &AuditScope::All,
+            false,
+        )
+        .expect("pick")
+    };
     let small_ws = AuditFilter {
         organization_id: s("small"),
         resource_type: s("workspace"),
@@ -421,7 +431,13 @@ fn the_smallest_dimension_term_drives() {
     };
     let one_org = AuditScope::Orgs(vec!["small".into()]);
     assert_eq!(
-        pick_index(&c, &scoped, &one_org, false).expect("pick"),
+        pick_index(
+            &coderlite::store::sql::Tx::sqlite(&c),
+            &scoped,
+            &one_org,
+            false
+        )
+        .expect("pick"),
         "audit_logs_org_time"
     );
 }

@@ -162,7 +162,8 @@ pub fn max_seq(conn: &Connection) -> i64 {
 
 /// The hash chain is unbroken and the trigger-maintained counts match the rows.
 pub fn assert_chain_and_counts(conn: &Connection) {
-    let report = coderlite::store::audit_chain::verify(conn).expect("verify chain");
+    let report = coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(conn))
+        .expect("verify chain");
     assert!(report.ok, "audit hash chain broken: {:?}", report.broken);
     let (rows, counted): (i64, i64) = conn
         .query_row(

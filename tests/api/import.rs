@@ -128,7 +128,8 @@ fn import_loads_a_coder_dump_and_the_server_serves_it() {
         "Integer(1)"
     );
     assert_eq!(q("SELECT count(*) > 0 FROM sqlite_stat1"), "Integer(1)");
-    let chain = coderlite::store::audit_chain::verify(&c).expect("verify");
+    let chain = coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(&c))
+        .expect("verify");
     assert!(chain.ok && chain.rows_checked == 3, "{chain:?}");
     drop(c);
 
@@ -243,7 +244,8 @@ fn seed_is_deterministic_and_realistic() {
     let top = n("SELECT max(c) FROM (SELECT count(*) c FROM audit_logs WHERE user_id <> '00000000-0000-0000-0000-000000000000' GROUP BY user_id)");
     assert!(top > 50, "busiest user has {top} rows");
     assert!(n("SELECT count(*) FROM organization_members") >= 100);
-    let chain = coderlite::store::audit_chain::verify(&c).expect("verify");
+    let chain = coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(&c))
+        .expect("verify");
     assert!(chain.ok && chain.rows_checked == 3_000, "{chain:?}");
     // Counters written by the loader equal a rebuild from the rows; their trigger is back.
     let snapshot = || -> String {
@@ -257,7 +259,8 @@ fn seed_is_deterministic_and_realistic() {
         .expect("snapshot")
     };
     let loaded = snapshot();
-    coderlite::store::audit_counts::rebuild(&c).expect("rebuild");
+    coderlite::store::audit_counts::rebuild(&coderlite::store::sql::Tx::sqlite(&c))
+        .expect("rebuild");
     assert_eq!(loaded, snapshot());
     assert_eq!(n("SELECT sum(n) FROM audit_log_counts"), 3_000);
     assert_eq!(n("SELECT sum(n) FROM audit_log_day_totals"), 3_000);

@@ -111,11 +111,14 @@ fn chain_rebuild_links_bulk_loaded_rows() {
         )
         .expect("bulk insert");
     }
-    let report = coderlite::store::audit_chain::verify(&conn).expect("verify");
+    let report = coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(&conn))
+        .expect("verify");
     assert_eq!(report.broken.map(|b| b.reason), Some("missing_hash"));
-    let n = coderlite::store::audit_chain::rebuild(&conn).expect("rebuild");
+    let n = coderlite::store::audit_chain::rebuild(&coderlite::store::sql::Tx::sqlite(&conn))
+        .expect("rebuild");
     assert_eq!(n, 20);
-    let report = coderlite::store::audit_chain::verify(&conn).expect("verify");
+    let report = coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(&conn))
+        .expect("verify");
     assert!(report.ok, "{report:?}");
     // The trigger is back.
     assert!(conn
@@ -123,7 +126,8 @@ fn chain_rebuild_links_bulk_loaded_rows() {
         .is_err());
     // New rows written by the server continue the rebuilt chain.
     audit_rows(&s, 2);
-    let report = coderlite::store::audit_chain::verify(&conn).expect("verify");
+    let report = coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(&conn))
+        .expect("verify");
     assert!(report.ok, "{report:?}");
 }
 
@@ -189,7 +193,8 @@ fn bulk_rows(db: &Path, n: usize, age_micros: i64) {
                 .expect("insert");
         }
     }
-    coderlite::store::audit_chain::rebuild(&tx).expect("rebuild");
+    coderlite::store::audit_chain::rebuild(&coderlite::store::sql::Tx::sqlite(&tx))
+        .expect("rebuild");
     tx.commit().expect("commit");
 }
 
@@ -286,14 +291,15 @@ fn retention_purges_in_batches_and_keeps_the_chain_verifiable() {
     );
     assert!(fields["oldest_purged_time"].as_str().is_some());
     // The kept rows still verify, anchored at the oldest kept row, and new rows extend them.
-    let report = coderlite::store::audit_chain::verify(&conn).expect("verify");
+    let report = coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(&conn))
+        .expect("verify");
     assert!(report.ok, "{report:?}");
     assert_eq!(report.anchor.map(|a| a.after_seq), Some(2_500));
     let before = count(&conn, "SELECT count(*) FROM audit_logs");
     login_fail(&srv.url, 2);
     assert_eq!(count(&conn, "SELECT count(*) FROM audit_logs"), before + 2);
     assert!(
-        coderlite::store::audit_chain::verify(&conn)
+        coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(&conn))
             .expect("verify")
             .ok
     );
@@ -337,7 +343,7 @@ fn retention_keeps_rows_the_webhook_has_not_delivered() {
         6
     );
     assert!(
-        coderlite::store::audit_chain::verify(&conn)
+        coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(&conn))
             .expect("verify")
             .ok
     );
@@ -637,7 +643,8 @@ fn online_backup_under_write_load_is_consistent() {
             assert_eq!(n, last + 1);
         }
         assert!(count(&c, "SELECT count(*) FROM audit_logs") > 3);
-        let report = coderlite::store::audit_chain::verify(&c).expect("verify copy");
+        let report = coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(&c))
+            .expect("verify copy");
         assert!(report.ok, "{report:?}");
         assert_eq!(
             c.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))

@@ -35,8 +35,8 @@ use crate::search::pagination;
 use crate::search::query_string;
 use crate::state::AppState;
 use crate::store::audit_logs::{self, Cursor, PageSpec};
+use crate::store::sql::Tx;
 use actix_web::{web, HttpRequest, HttpResponse};
-use rusqlite::Connection;
 use stream::AuditChunks;
 
 /// Page size when `limit` is absent or 0.
@@ -57,7 +57,7 @@ pub(crate) fn require_scope(caller: &Caller) -> ApiResult<AuditScope> {
 }
 
 /// Parses `q` (organization names resolved among those the caller may read).
-pub(crate) fn parse_filter(conn: &Connection, caller: &Caller, q: &str) -> ApiResult<AuditFilter> {
+pub(crate) fn parse_filter(conn: &Tx, caller: &Caller, q: &str) -> ApiResult<AuditFilter> {
     crate::api::params::with_org_names(conn, caller, |orgs| {
         crate::search::audit::parse(q, caller.user_id(), orgs)
     })
@@ -65,7 +65,7 @@ pub(crate) fn parse_filter(conn: &Connection, caller: &Caller, q: &str) -> ApiRe
 
 /// The cursor for `after_id`, or 400 when it names no row the caller can see.
 fn resolve_cursor(
-    conn: &Connection,
+    conn: &Tx,
     after_id: Option<&str>,
     scope: &AuditScope,
 ) -> ApiResult<Option<Cursor>> {
@@ -97,27 +97,28 @@ async fn list(
         .read(move |conn| {
             let filter = parse_filter(conn, &caller, &q)?;
             // One snapshot for the cursor, the count and the page.
-            let tx = conn.unchecked_transaction()?;
-            let cursor = resolve_cursor(&tx, page.after_id.as_deref(), &scope)?;
-            let count = audit_logs::count(&tx, &filter, &scope, cap)?;
-            let audit_logs = if count == 0 {
-                Vec::new()
-            } else {
-                let spec = PageSpec {
-                    after: cursor,
-                    limit,
-                    offset: page.offset,
-                    sort_ok: count <= audit_logs::SORT_LIMIT,
+            crate::store::in_savepoint_with(conn, "audit_page", || {
+                let cursor = resolve_cursor(conn, page.after_id.as_deref(), &scope)?;
+                let count = audit_logs::count(conn, &filter, &scope, cap)?;
+                let audit_logs = if count == 0 {
+                    Vec::new()
+                } else {
+                    let spec = PageSpec {
+                        after: cursor,
+                        limit,
+                        offset: page.offset,
+                        sort_ok: count <= audit_logs::SORT_LIMIT,
+                    };
+                    audit_logs::page(conn, &filter, &scope, &spec)?
+                        .into_iter()
+                        .map(present::log)
+                        .collect()
                 };
-                audit_logs::page(&tx, &filter, &scope, &spec)?
-                    .into_iter()
-                    .map(present::log)
-                    .collect()
-            };
-            Ok(AuditLogResponse {
-                audit_logs,
-                count,
-                count_cap: cap,
+                Ok(AuditLogResponse {
+                    audit_logs,
+                    count,
+                    count_cap: cap,
+                })
             })
         })
         .await?;
@@ -139,10 +140,10 @@ async fn list_streamed(
     let prepared = web::block(
         move || -> ApiResult<Result<RowStream<AuditChunks>, AuditLogResponse>> {
             let conn = db.reader_blocking()?;
-            let filter = parse_filter(&conn, &caller, &q)?;
+            let filter = parse_filter(&Tx::sqlite(&conn), &caller, &q)?;
             let snapshot = Snapshot::begin(conn)?;
-            let cursor = resolve_cursor(snapshot.conn(), page.after_id.as_deref(), &scope)?;
-            let count = audit_logs::count(snapshot.conn(), &filter, &scope, cap)?;
+            let cursor = resolve_cursor(&snapshot.tx(), page.after_id.as_deref(), &scope)?;
+            let count = audit_logs::count(&snapshot.tx(), &filter, &scope, cap)?;
             if count == 0 {
                 return Ok(Err(AuditLogResponse {
                     audit_logs: Vec::new(),

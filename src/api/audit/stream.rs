@@ -8,7 +8,7 @@ use crate::model::query::AuditFilter;
 use crate::model::AuditLog;
 use crate::rbac::AuditScope;
 use crate::store::audit_logs::{self, Cursor, PageSpec};
-use rusqlite::Connection;
+use crate::store::sql::Tx;
 
 pub struct AuditChunks {
     pub filter: AuditFilter,
@@ -44,7 +44,7 @@ impl ChunkSource for AuditChunks {
         "user",
     ];
 
-    fn fetch(&mut self, conn: &Connection, want: i64) -> ApiResult<Vec<AuditLog>> {
+    fn fetch(&mut self, conn: &Tx, want: i64) -> ApiResult<Vec<AuditLog>> {
         let spec = PageSpec {
             limit: want,
             ..self.next.clone()

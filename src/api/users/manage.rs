@@ -12,11 +12,11 @@ use crate::model::UserStatus;
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
 use crate::store;
+use crate::store::sql::Tx;
 use crate::timefmt::now_micros;
 use crate::users::names::{tag_failed, validate_real_name, validate_username};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use rusqlite::Transaction;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -30,7 +30,7 @@ async fn update_user<F>(
     change: F,
 ) -> ApiResult<User>
 where
-    F: FnOnce(&Transaction, &Caller, &store::users::UserCore) -> ApiResult<()> + Send + 'static,
+    F: FnOnce(&Tx, &Caller, &store::users::UserCore) -> ApiResult<()> + Send + 'static,
 {
     let rec = user_record(&caller, AuditAction::Write);
     audit::audited(&state.db, meta, rec, move |tx, rec| {

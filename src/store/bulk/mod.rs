@@ -15,6 +15,7 @@ pub mod flush;
 pub mod insert;
 pub mod progress;
 
+use crate::store::sql::Tx;
 use batch::Batch;
 pub use batch::{Sink, V};
 use insert::{insert_batch, insert_sql, CHUNK_ROWS};
@@ -100,6 +101,11 @@ impl Target {
 
     pub fn conn(&self) -> &Connection {
         self.conn.as_ref().expect("connection open until finish")
+    }
+
+    /// The store's handle on the file being loaded.
+    pub fn tx(&self) -> Tx<'_> {
+        Tx::sqlite(self.conn())
     }
 
     fn drop_indexes(&mut self) -> Result<(), String> {
@@ -223,7 +229,7 @@ impl Target {
     /// place. `before_rename` runs last on the open connection (e.g. the audit hash chain).
     pub fn finish(
         mut self,
-        before_rename: impl FnOnce(&Connection) -> Result<(), String>,
+        before_rename: impl FnOnce(&Tx) -> Result<(), String>,
     ) -> Result<(), String> {
         // Writes the file to disk in the background while the indexes are built; stopped before
         // the final sync, or on an early error return (before `Drop` removes the file).
@@ -259,15 +265,15 @@ impl Target {
             started.elapsed().as_secs_f64()
         );
         // Tables derived from the loaded rows, whose triggers were off for the load.
-        crate::store::ai_sessions::rebuild_order(conn)
+        crate::store::ai_sessions::rebuild_order(&Tx::sqlite(conn))
             .map_err(|e| format!("cannot order the AI Gateway sessions: {e}"))?;
-        crate::store::connection_log_counts::rebuild(conn)
+        crate::store::connection_log_counts::rebuild(&Tx::sqlite(conn))
             .map_err(|e| format!("cannot count the connection logs: {e}"))?;
         finalize::check_foreign_keys(conn)?;
         let t = Instant::now();
         finalize::analyze(conn).map_err(|e| format!("ANALYZE failed: {e}"))?;
         eprintln!("  {:<24} {:>24.2} s", "analyze", t.elapsed().as_secs_f64());
-        before_rename(conn)?;
+        before_rename(&Tx::sqlite(conn))?;
         drop(flusher);
         let conn = self.conn.take().expect("connection open until finish");
         conn.close()

@@ -583,6 +583,7 @@ fn session_triggers_keep_what_a_rebuild_computes() {
         .expect("refresh"),
         0
     );
-    coderlite::store::ai_sessions::rebuild_order(&c).expect("rebuild");
+    coderlite::store::ai_sessions::rebuild_order(&coderlite::store::sql::Tx::sqlite(&c))
+        .expect("rebuild");
     assert_eq!(snapshot(&c), kept);
 }
