@@ -12,6 +12,7 @@ mod common;
 mod connection_logs;
 mod contract;
 mod encoding;
+mod engines;
 mod foundation;
 mod fuzz_q;
 mod hostile;
