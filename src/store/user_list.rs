@@ -111,7 +111,8 @@ pub fn after_id_sql(after_id: &str, p: &mut Params) -> String {
 
 /// `LIMIT ... OFFSET ...` for Coder pagination (limit 0 = no limit).
 pub fn limit_offset_sql(page: &Pagination, p: &mut Params) -> String {
-    let limit = if page.limit > 0 { page.limit } else { -1 };
+    // No limit is the largest one (SQLite reads `LIMIT -1` as none; PostgreSQL refuses it).
+    let limit = if page.limit > 0 { page.limit } else { i64::MAX };
     format!("LIMIT {} OFFSET {}", p.push(limit), p.push(page.offset))
 }
 

@@ -186,7 +186,7 @@ pub fn list(
     let count: i64 = conn
         .prepare_cached(&format!("SELECT count(*) FROM workspaces w WHERE {w}"))?
         .query_row(p.as_params(), |r| r.get(0))?;
-    let lim = p.push(if limit > 0 { limit } else { -1 });
+    let lim = p.push(if limit > 0 { limit } else { i64::MAX }); // none: the largest
     let off = p.push(offset);
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE {w} ORDER BY lower(ou.username), lower(w.name), w.id \
@@ -294,7 +294,7 @@ pub fn builds(
     if let Some(s) = since {
         w.push_str(&format!(" AND b.created_at >= {}", p.push(s)));
     }
-    let lim = p.push(if limit > 0 { limit } else { -1 });
+    let lim = p.push(if limit > 0 { limit } else { i64::MAX }); // none: the largest
     let off = p.push(offset);
     let sql = format!(
         "SELECT b.id, b.build_number, b.transition, b.initiator_id, COALESCE(iu.username, ''), \

@@ -36,7 +36,7 @@ impl PgConn {
         if let Some(s) = self.cache.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let stmt = self.client.borrow_mut().prepare(&placeholders(sql))?;
+        let stmt = self.client.borrow_mut().prepare(&translate(sql))?;
         let mut cache = self.cache.borrow_mut();
         if cache.len() >= STATEMENT_CACHE {
             cache.clear();
@@ -105,9 +105,11 @@ impl r2d2::ManageConnection for PgManager {
     }
 }
 
-/// `?N` → `$N` and a bare `?` → the next number (as SQLite numbers them), outside string
-/// literals, quoted identifiers and comments.
-pub fn placeholders(sql: &str) -> String {
+/// The store's SQL as PostgreSQL runs it, rewritten outside string literals, quoted
+/// identifiers and comments: `?N` → `$N` and a bare `?` → the next number (as SQLite numbers
+/// them); `LIKE` → `ILIKE` (SQLite's `LIKE` ignores ASCII case). The functions of SQLite's
+/// that the store calls are defined in the PostgreSQL schema with SQLite's meaning.
+pub fn translate(sql: &str) -> String {
     let b = sql.as_bytes();
     let mut out = String::with_capacity(sql.len() + 8);
     let (mut i, mut max, mut copied) = (0, 0usize, 0);
@@ -149,6 +151,67 @@ pub fn placeholders(sql: &str) -> String {
                 out.push_str(&n.to_string());
                 i = end;
                 copied = end;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$')
+                {
+                    i += 1;
+                }
+                let word = &sql[start..i];
+                if word.eq_ignore_ascii_case("like") {
+                    out.push_str(&sql[copied..start]);
+                    out.push_str("ILIKE");
+                    copied = i;
+                } else if word.eq_ignore_ascii_case("cross") {
+                    // SQLite's `CROSS JOIN .. ON` is an inner join in a fixed order (a planner
+                    // hint); PostgreSQL allows no ON there and plans the order itself.
+                    let mut j = i;
+                    while j < b.len() && b[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    if sql
+                        .get(j..j + 4)
+                        .is_some_and(|w| w.eq_ignore_ascii_case("join"))
+                    {
+                        out.push_str(&sql[copied..start]);
+                        copied = j;
+                    }
+                } else if word.eq_ignore_ascii_case("indexed") {
+                    // SQLite's planner hints (`INDEXED BY name`, `NOT INDEXED`) are dropped:
+                    // PostgreSQL's planner picks the index.
+                    let before = sql[copied..start].trim_end();
+                    let not =
+                        before.len() >= 3 && before[before.len() - 3..].eq_ignore_ascii_case("not");
+                    let skip_ws = |mut j: usize| {
+                        while j < b.len() && b[j].is_ascii_whitespace() {
+                            j += 1;
+                        }
+                        j
+                    };
+                    let by = skip_ws(i);
+                    if not {
+                        out.push_str(&sql[copied..copied + before.len() - 3]);
+                        copied = i;
+                    } else if sql
+                        .get(by..by + 2)
+                        .is_some_and(|w| w.eq_ignore_ascii_case("by"))
+                    {
+                        let mut j = skip_ws(by + 2);
+                        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                            j += 1;
+                        }
+                        out.push_str(sql[copied..start].trim_end());
+                        i = j;
+                        copied = j;
+                    }
+                }
+            }
+            c if c.is_ascii_digit() => {
+                // A number (or a word starting with one) is copied as it is.
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
             }
             _ => i += 1,
         }
@@ -236,6 +299,11 @@ pub fn column(row: &postgres::Row, idx: usize) -> DbResult<Value> {
             .try_get::<_, Option<Vec<u8>>>(idx)
             .map_err(decode)?
             .map(Value::Blob),
+        // `sum()` of integers is NUMERIC on PostgreSQL: read back as SQLite gives it.
+        Type::NUMERIC => row
+            .try_get::<_, Option<Numeric>>(idx)
+            .map_err(decode)?
+            .map(|n| n.0),
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => row
             .try_get::<_, Option<String>>(idx)
             .map_err(decode)?
@@ -250,9 +318,59 @@ pub fn column(row: &postgres::Row, idx: usize) -> DbResult<Value> {
     Ok(v.unwrap_or(Value::Null))
 }
 
+/// A NUMERIC column: an integer when it has no fraction (and fits), else a real.
+struct Numeric(Value);
+
+impl<'a> postgres::types::FromSql<'a> for Numeric {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        // Binary NUMERIC: ndigits, weight, sign, dscale (i16 each), then base-10000 digits.
+        let word = |i: usize| -> Result<i16, String> {
+            raw.get(i * 2..i * 2 + 2)
+                .map(|b| i16::from_be_bytes([b[0], b[1]]))
+                .ok_or_else(|| "truncated numeric".to_string())
+        };
+        let (ndigits, weight, sign) = (word(0)?, word(1)?, word(2)? as u16);
+        if sign == 0xC000 {
+            return Ok(Numeric(Value::Real(f64::NAN)));
+        }
+        let mut int: i128 = 0;
+        let mut real: f64 = 0.0;
+        let mut integral = true;
+        for k in 0..ndigits.max(0) as usize {
+            let d = word(4 + k)?;
+            let power = i32::from(weight) - k as i32;
+            real += f64::from(d) * 10000f64.powi(power);
+            if power >= 0 {
+                int = int
+                    .checked_mul(10000)
+                    .and_then(|v| v.checked_add(i128::from(d)))
+                    .unwrap_or(i128::MAX);
+            } else if d != 0 {
+                integral = false;
+            }
+        }
+        if integral && i32::from(weight) >= i32::from(ndigits) {
+            for _ in 0..(i32::from(weight) - i32::from(ndigits) + 1) {
+                int = int.checked_mul(10000).unwrap_or(i128::MAX);
+            }
+        }
+        let negative = sign == 0x4000;
+        Ok(Numeric(
+            match i64::try_from(if negative { -int } else { int }) {
+                Ok(i) if integral => Value::Integer(i),
+                _ => Value::Real(if negative { -real } else { real }),
+            },
+        ))
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::NUMERIC
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::placeholders;
+    use super::translate as placeholders;
 
     #[test]
     fn placeholders_are_numbered_outside_literals() {
@@ -265,7 +383,21 @@ mod tests {
         );
         assert_eq!(
             placeholders("x LIKE 'it''s ?' || ?2"),
-            "x LIKE 'it''s ?' || $2"
+            "x ILIKE 'it''s ?' || $2"
+        );
+        assert_eq!(
+            placeholders(
+                "FROM audit_logs al INDEXED BY audit_logs_time WHERE x FROM t NOT INDEXED"
+            ),
+            "FROM audit_logs al WHERE x FROM t "
+        );
+        assert_eq!(
+            placeholders("FROM p CROSS JOIN a ON a.seq = p.seq CROSS  JOIN u ON u.id = a.u"),
+            "FROM p JOIN a ON a.seq = p.seq JOIN u ON u.id = a.u"
+        );
+        assert_eq!(
+            placeholders("a like ?1 AND likes = 'LIKE' AND unlike NOT LIKE ?2 LIMIT 10"),
+            "a ILIKE $1 AND likes = 'LIKE' AND unlike NOT ILIKE $2 LIMIT 10"
         );
     }
 }
