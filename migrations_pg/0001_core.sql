@@ -7,6 +7,10 @@
 --   * lists of role names are JSON arrays in TEXT.
 -- Not yet here (later steps): the AI Gateway kept rows and child tables, connection logs.
 
+-- SQLite's NOCASE collation (the audit `resource_target` filter compares with it): case-
+-- insensitive equality, from ICU (which also folds non-ASCII case, where SQLite folds ASCII).
+CREATE COLLATION nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -175,7 +179,7 @@ CREATE INDEX audit_logs_type_time ON audit_logs (resource_type, time, seq);
 CREATE INDEX audit_logs_resource_id ON audit_logs (resource_id, time, seq);
 CREATE INDEX audit_logs_request_id ON audit_logs (request_id, time, seq);
 CREATE INDEX audit_logs_target_time ON audit_logs
-    (lower(resource_target), time, seq, organization_id, resource_type, action, build_reason);
+    (resource_target COLLATE nocase, time, seq, organization_id, resource_type, action, build_reason);
 CREATE INDEX audit_logs_build_reason_time ON audit_logs (build_reason, time, seq)
     WHERE build_reason IS NOT NULL;
 
@@ -263,3 +267,12 @@ CREATE FUNCTION json_quote(t text) RETURNS text LANGUAGE sql IMMUTABLE
     AS $$ SELECT to_json(t)::text $$;
 CREATE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql IMMUTABLE
     AS $$ SELECT strpos(haystack, needle) $$;
+-- SQLite's min(a, b) and max(a, b) of two values (NULL when either is NULL).
+CREATE FUNCTION min(a BIGINT, b BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE STRICT
+    AS $$ SELECT LEAST(a, b) $$;
+CREATE FUNCTION max(a BIGINT, b BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE STRICT
+    AS $$ SELECT GREATEST(a, b) $$;
+-- sum(condition): how many rows it holds for (SQLite sums booleans as 0/1).
+CREATE FUNCTION coderlite_sum_bool(acc BIGINT, v BOOLEAN) RETURNS BIGINT LANGUAGE sql IMMUTABLE
+    AS $$ SELECT acc + CASE WHEN v THEN 1 ELSE 0 END $$;
+CREATE AGGREGATE sum(BOOLEAN) (SFUNC = coderlite_sum_bool, STYPE = BIGINT, INITCOND = '0');

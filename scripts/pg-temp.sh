@@ -1,6 +1,6 @@
 # Sourced by scripts/test: a throwaway PostgreSQL server for the tests, in a temporary
 # directory, listening on a unix socket only (no TCP port to collide with), stopped and
-# removed on exit. Sets CODERLITE_TEST_PG to its connection string.
+# removed on exit. Sets CODERLITE_TEST_PG to its URL.
 # fsync is off: the server holds test data only and is deleted afterwards.
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
@@ -20,7 +20,8 @@ pg_temp_start() {
   as_pg "$PGBIN/initdb" -D "$PG_TMP/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   as_pg "$PGBIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/postgres.log" -w \
     -o "-k $PG_TMP -c listen_addresses='' -c fsync=off -c max_connections=200" start >/dev/null
-  export CODERLITE_TEST_PG="host=$PG_TMP user=postgres dbname=postgres"
+  # A URL, as `--db` takes it; the socket directory goes percent-encoded in the host.
+  export CODERLITE_TEST_PG="postgresql://postgres@${PG_TMP//\//%2F}/postgres"
   echo "==> throwaway PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') at $PG_TMP"
 }
 

@@ -15,8 +15,7 @@ use std::sync::Arc;
 pub fn build_state(config: ServerConfig) -> Result<AppState, String> {
     let db = db::Db::open(&config.db, config.synchronous, config.read_pool_size)?;
     {
-        let mut conn = db.writer_blocking().map_err(|e| e.to_string())?;
-        db::write_tx(&mut conn, |tx| {
+        db.write_blocking(|tx| {
             store::orgs::ensure_default(tx, timefmt::now_micros())?;
             Ok(())
         })
@@ -32,14 +31,15 @@ pub fn build_state(config: ServerConfig) -> Result<AppState, String> {
                 name: "",
                 password,
             };
-            let exists = store::users::count_humans(&crate::store::sql::Tx::sqlite(&conn))
-                .map_err(|e| e.to_string())?
+            let exists = db
+                .read_blocking(|tx| Ok(store::users::count_humans(tx)?))
+                .map_err(|e| e.describe())?
                 > 0;
             if !exists {
                 users::validate_owner(&input)
                     .map_err(|e| format!("first user: {}", e.describe()))?;
                 let hashed = auth::password::hash(password)?;
-                db::write_tx(&mut conn, |tx| {
+                db.write_blocking(|tx| {
                     users::create_owner(tx, &request_meta::RequestMeta::system(), &input, &hashed)
                 })
                 .map_err(|e| format!("first user: {}", e.describe()))?;

@@ -145,7 +145,7 @@ async fn list(
     let prepared = web::block(
         move || -> ApiResult<Result<RowStream<ConnectionLogChunks>, ConnectionLogResponse>> {
             let conn = db.reader_blocking()?;
-            let filter = parse_filter(&Tx::sqlite(&conn), &caller, &q)?;
+            let filter = parse_filter(&conn.tx(), &caller, &q)?;
             // One snapshot for the cursor, the count and the page.
             let snapshot = Snapshot::begin(conn)?;
             let tx = &snapshot.tx();
@@ -204,7 +204,7 @@ async fn export(
     // Validate the query and open the snapshot before answering, so errors keep their status.
     let rows = web::block(move || -> ApiResult<RowStream<ConnectionLogChunks>> {
         let conn = db.reader_blocking()?;
-        let filter = parse_filter(&Tx::sqlite(&conn), &caller, &q)?;
+        let filter = parse_filter(&conn.tx(), &caller, &q)?;
         let snapshot = Snapshot::begin(conn)?;
         let source = ConnectionLogChunks {
             filter,

@@ -140,8 +140,12 @@ async fn backup(
                 "A backup with that name already exists.",
             ));
         }
-        let src = db.reader_blocking()?;
-        backup::backup_to(&src, &out).map_err(ApiError::internal)
+        match db.reader_blocking()? {
+            crate::db::Conn::Sqlite(src) => backup::backup_to(&src, &out).map_err(ApiError::internal),
+            crate::db::Conn::Postgres(_) => Err(ApiError::bad_request(
+                "Backups of a PostgreSQL database are made with PostgreSQL's own tools (pg_dump, or the provider's snapshots).",
+            )),
+        }
     })
     .await
     .map_err(ApiError::from)

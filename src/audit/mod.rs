@@ -7,7 +7,7 @@ pub mod diff;
 pub mod fields;
 pub mod present;
 
-use crate::db::{write_tx, Db};
+use crate::db::Db;
 use crate::error::ApiResult;
 use crate::model::{AuditAction, ResourceType, NIL_UUID};
 use crate::request_meta::RequestMeta;
@@ -107,9 +107,8 @@ where
 {
     let db = db.clone();
     actix_web::web::block(move || {
-        let mut conn = db.writer_blocking()?;
         let mut rec = rec;
-        let result = write_tx(&mut conn, |tx| {
+        let result = db.write_blocking(|tx| {
             let out = f(tx, &mut rec)?;
             insert(tx, &meta, &rec)?;
             Ok(out)
@@ -117,7 +116,7 @@ where
         if let Err(e) = &result {
             rec.status_code = e.status.as_u16();
             rec.diff = Map::new();
-            if let Err(e2) = write_tx(&mut conn, |tx| Ok(insert(tx, &meta, &rec)?)) {
+            if let Err(e2) = db.write_blocking(|tx| Ok(insert(tx, &meta, &rec)?)) {
                 log::error!(
                     "could not record failed {} {}: {e2}",
                     rec.action,

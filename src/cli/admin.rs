@@ -21,11 +21,9 @@ pub fn create_admin_user(
     users::validate_owner(&input).map_err(|e| e.describe())?;
     let hashed = crate::auth::password::hash(password)?;
     let state = crate::db::Db::open(db, Synchronous::Full, 1)?;
-    let mut conn = state.writer_blocking().map_err(|e| e.to_string())?;
-    let (id, _) = crate::db::write_tx(&mut conn, |tx| {
-        users::create_owner(tx, &RequestMeta::system(), &input, &hashed)
-    })
-    .map_err(|e| e.describe())?;
+    let (id, _) = state
+        .write_blocking(|tx| users::create_owner(tx, &RequestMeta::system(), &input, &hashed))
+        .map_err(|e| e.describe())?;
     println!("Created owner {username} ({id}) in {}", db.display());
     Ok(())
 }

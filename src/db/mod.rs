@@ -1,31 +1,85 @@
-//! SQLite access: one writer connection (`BEGIN IMMEDIATE`) and a pool of read-only readers.
-//! Every call runs on actix's blocking pool (`web::block`), never on a worker thread.
+//! Database access for both engines, on actix's blocking pool (`web::block`), never on a
+//! worker thread. SQLite (the embedded default): one writer connection (`BEGIN IMMEDIATE`)
+//! and a pool of read-only readers. PostgreSQL: one pool; a write is one `READ COMMITTED`
+//! transaction, a read one `REPEATABLE READ READ ONLY` snapshot.
 
 pub mod backup;
 pub mod migrate;
+pub mod migrate_pg;
 pub mod snapshot;
 pub mod stats;
 
 use crate::config::Synchronous;
 use crate::error::{ApiError, ApiResult};
-use crate::store::sql::Tx;
+use crate::store::sql::{Dialect, PgConn, PgManager, Tx};
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-pub type Conn = PooledConnection<SqliteConnectionManager>;
 
 /// How long a request waits for a connection before answering 503.
 const POOL_WAIT: Duration = Duration::from_secs(5);
 /// How long SQLite itself retries a locked database.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// What `--db` names: a SQLite file (a path, or `sqlite:<path>`) or a PostgreSQL database
+/// (`postgres://` or `postgresql://` URL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Target {
+    pub fn of(db: &Path) -> Target {
+        let s = db.to_string_lossy();
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Target::Postgres(s.into_owned())
+        } else if let Some(path) = s.strip_prefix("sqlite:") {
+            Target::Sqlite(PathBuf::from(path.strip_prefix("//").unwrap_or(path)))
+        } else {
+            Target::Sqlite(db.to_path_buf())
+        }
+    }
+
+    /// For messages: the file, or the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Sqlite(p) => p.display().to_string(),
+            Target::Postgres(url) => crate::config::file::redact_url(url),
+        }
+    }
+}
+
+/// A pooled connection of either engine, for work that spans several statements outside
+/// `Db::read`/`Db::write` (streamed responses holding one snapshot, backups).
+pub enum Conn {
+    Sqlite(PooledConnection<SqliteConnectionManager>),
+    Postgres(Box<PooledConnection<PgManager>>),
+}
+
+impl Conn {
+    pub fn tx(&self) -> Tx<'_> {
+        match self {
+            Conn::Sqlite(c) => Tx::sqlite(c),
+            Conn::Postgres(c) => Tx::postgres(c),
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Engine {
+    Sqlite {
+        writer: Pool<SqliteConnectionManager>,
+        readers: Pool<SqliteConnectionManager>,
+    },
+    Postgres(Pool<PgManager>),
+}
+
 #[derive(Clone)]
 pub struct Db {
-    writer: Pool<SqliteConnectionManager>,
-    readers: Pool<SqliteConnectionManager>,
+    engine: Engine,
     stats: std::sync::Arc<stats::PoolStats>,
 }
 
@@ -62,8 +116,16 @@ pub fn open_connection(path: &Path, sync: Synchronous) -> rusqlite::Result<Conne
 }
 
 impl Db {
-    /// Opens (creating if needed) and migrates the database, then builds the pools.
-    pub fn open(path: &Path, sync: Synchronous, readers: u32) -> Result<Db, String> {
+    /// Opens (creating if needed) and migrates the database `--db` names, then builds the
+    /// pools (`readers` read-only SQLite connections, or PostgreSQL connections in all).
+    pub fn open(db: &Path, sync: Synchronous, readers: u32) -> Result<Db, String> {
+        match Target::of(db) {
+            Target::Sqlite(path) => Db::open_sqlite(&path, sync, readers),
+            Target::Postgres(url) => Db::open_postgres(&url, readers),
+        }
+    }
+
+    pub fn open_sqlite(path: &Path, sync: Synchronous, readers: u32) -> Result<Db, String> {
         {
             let mut conn = open_connection(path, sync)
                 .map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
@@ -93,51 +155,96 @@ impl Db {
             .build(reader_mgr)
             .map_err(|e| format!("cannot open readers: {e}"))?;
         Ok(Db {
-            writer,
-            readers,
+            engine: Engine::Sqlite { writer, readers },
             stats: Default::default(),
         })
     }
 
-    /// Runs `f` on a reader connection on the blocking pool.
+    /// PostgreSQL: the schema is migrated under an advisory lock (several processes may
+    /// start at once); `connections` pooled connections serve reads and writes alike, plus
+    /// one for the writer work SQLite gives its own connection.
+    pub fn open_postgres(url: &str, connections: u32) -> Result<Db, String> {
+        let shown = crate::config::file::redact_url(url);
+        let manager = PgManager::new(url).map_err(|e| e.to_string())?;
+        {
+            let conn = PgConn::connect(url)
+                .map_err(|e| format!("cannot connect to PostgreSQL {shown}: {e}"))?;
+            migrate_pg::migrate(&conn)?;
+        }
+        let pool = Pool::builder()
+            .max_size(connections.max(1) + 1)
+            .min_idle(Some(1))
+            .connection_timeout(POOL_WAIT)
+            .build(manager)
+            .map_err(|e| format!("cannot open PostgreSQL pool {shown}: {e}"))?;
+        Ok(Db {
+            engine: Engine::Postgres(pool),
+            stats: Default::default(),
+        })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.engine {
+            Engine::Sqlite { .. } => Dialect::Sqlite,
+            Engine::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs `f` on a reader connection on the blocking pool (on PostgreSQL inside one
+    /// read-only snapshot).
     pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Tx) -> ApiResult<T> + Send + 'static,
     {
-        let pool = self.readers.clone();
-        let stats = self.stats.clone();
-        actix_web::web::block(move || {
-            let conn = stats.reader_wait.time(|| pool.get())?;
-            f(&Tx::sqlite(&conn))
-        })
-        .await?
+        let db = self.clone();
+        actix_web::web::block(move || db.read_blocking(f)).await?
     }
 
-    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the writer; commits when `f` is Ok,
-    /// rolls back otherwise.
+    /// Runs `f` inside one write transaction (SQLite: `BEGIN IMMEDIATE` on the writer);
+    /// commits when `f` is Ok, rolls back otherwise.
     pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Tx) -> ApiResult<T> + Send + 'static,
     {
-        let pool = self.writer.clone();
-        let stats = self.stats.clone();
-        actix_web::web::block(move || {
-            let mut conn = stats.writer_wait.time(|| pool.get())?;
-            write_tx(&mut conn, f)
-        })
-        .await?
+        let db = self.clone();
+        actix_web::web::block(move || db.write_blocking(f)).await?
     }
 
-    /// Synchronous writer access for background jobs already on a blocking thread.
-    pub fn writer_blocking(&self) -> ApiResult<Conn> {
-        Ok(self.stats.writer_wait.time(|| self.writer.get())?)
+    /// `read` for code already on a blocking thread.
+    pub fn read_blocking<T>(&self, f: impl FnOnce(&Tx) -> ApiResult<T>) -> ApiResult<T> {
+        match self.reader_blocking()? {
+            Conn::Sqlite(c) => f(&Tx::sqlite(&c)),
+            Conn::Postgres(c) => pg_tx(&c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", f),
+        }
     }
 
-    /// Synchronous reader access for code already on a blocking thread (e.g. streaming export).
+    /// `write` for code already on a blocking thread (background jobs, start-up).
+    pub fn write_blocking<T>(&self, f: impl FnOnce(&Tx) -> ApiResult<T>) -> ApiResult<T> {
+        match &self.engine {
+            Engine::Sqlite { writer, .. } => {
+                let mut conn = self.stats.writer_wait.time(|| writer.get())?;
+                write_tx(&mut conn, f)
+            }
+            Engine::Postgres(pool) => {
+                let conn = self.stats.writer_wait.time(|| pool.get())?;
+                pg_tx(&conn, "BEGIN", f)
+            }
+        }
+    }
+
+    /// A reader connection for code already on a blocking thread that holds it across
+    /// several units of work (a streamed export's snapshot, a backup).
     pub fn reader_blocking(&self) -> ApiResult<Conn> {
-        Ok(self.stats.reader_wait.time(|| self.readers.get())?)
+        Ok(match &self.engine {
+            Engine::Sqlite { readers, .. } => {
+                Conn::Sqlite(self.stats.reader_wait.time(|| readers.get())?)
+            }
+            Engine::Postgres(pool) => {
+                Conn::Postgres(Box::new(self.stats.reader_wait.time(|| pool.get())?))
+            }
+        })
     }
 
     /// Connection wait times, for metrics.
@@ -145,16 +252,38 @@ impl Db {
         &self.stats
     }
 
-    /// Pool state for metrics: (idle writers, total writers).
+    /// Pool state for metrics: (idle writers, total writers); PostgreSQL has one pool.
     pub fn writer_state(&self) -> (u32, u32) {
-        let s = self.writer.state();
+        let s = match &self.engine {
+            Engine::Sqlite { writer, .. } => writer.state(),
+            Engine::Postgres(pool) => pool.state(),
+        };
         (s.idle_connections, s.connections)
     }
 
-    /// Pool state for metrics: (idle readers, total readers).
+    /// Pool state for metrics: (idle readers, total readers); PostgreSQL has one pool.
     pub fn reader_state(&self) -> (u32, u32) {
-        let s = self.readers.state();
+        let s = match &self.engine {
+            Engine::Sqlite { readers, .. } => readers.state(),
+            Engine::Postgres(pool) => pool.state(),
+        };
         (s.idle_connections, s.connections)
+    }
+}
+
+/// `f` inside one PostgreSQL transaction begun by `begin`: committed when `f` is Ok, rolled
+/// back otherwise (also when the connection went away mid-way: the pool drops it).
+fn pg_tx<T>(conn: &PgConn, begin: &str, f: impl FnOnce(&Tx) -> ApiResult<T>) -> ApiResult<T> {
+    conn.batch(begin)?;
+    match f(&Tx::postgres(conn)) {
+        Ok(v) => {
+            conn.batch("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.batch("ROLLBACK");
+            Err(e)
+        }
     }
 }
 

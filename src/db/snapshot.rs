@@ -11,19 +11,29 @@ pub struct Snapshot(Conn);
 
 impl Snapshot {
     pub fn begin(conn: Conn) -> ApiResult<Snapshot> {
-        conn.execute_batch("BEGIN")?;
+        match &conn {
+            Conn::Sqlite(c) => c.execute_batch("BEGIN")?,
+            Conn::Postgres(c) => c.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?,
+        }
         Ok(Snapshot(conn))
     }
 
     pub fn tx(&self) -> Tx<'_> {
-        Tx::sqlite(&self.0)
+        self.0.tx()
     }
 }
 
 impl Drop for Snapshot {
     fn drop(&mut self) {
-        if !self.0.is_autocommit() {
-            let _ = self.0.execute_batch("ROLLBACK");
+        match &self.0 {
+            Conn::Sqlite(c) => {
+                if !c.is_autocommit() {
+                    let _ = c.execute_batch("ROLLBACK");
+                }
+            }
+            Conn::Postgres(c) => {
+                let _ = c.batch("ROLLBACK");
+            }
         }
     }
 }

@@ -16,7 +16,7 @@
 use super::Stop;
 use crate::audit::{self, AuditRecord};
 use crate::config::duration::HumanDuration;
-use crate::db::{write_tx, Db};
+use crate::db::Db;
 use crate::error::ApiResult;
 use crate::model::NIL_UUID;
 use crate::model::{AuditAction, ResourceType};
@@ -145,9 +145,7 @@ pub fn run_once(
     let cutoff = timefmt::now_micros().saturating_sub(retention.as_micros());
     loop {
         let started = std::time::Instant::now();
-        let mut conn = db.writer_blocking()?;
-        let done = write_tx(&mut conn, |tx| purge.batch(tx, cutoff, BATCH))?;
-        drop(conn);
+        let done = db.write_blocking(|tx| purge.batch(tx, cutoff, BATCH))?;
         log::debug!(
             "{} retention batch: {} rows in {:?}",
             purge.name(),
@@ -161,8 +159,7 @@ pub fn run_once(
         // Let requests queued on the writer in before the next batch.
         std::thread::sleep(Duration::from_millis(20));
     }
-    let mut conn = db.writer_blocking()?;
-    let recorded = write_tx(&mut conn, |tx| record(tx, purge, retention, cutoff))?;
+    let recorded = db.write_blocking(|tx| record(tx, purge, retention, cutoff))?;
     if let Some(p) = &recorded {
         log::info!(
             "{} retention {retention}: removed {} rows (seq {}..={}, {} to {})",

@@ -7,7 +7,7 @@
 use super::stream_json::{rows_after, StreamRow};
 use super::Stop;
 use crate::config::StreamStart;
-use crate::db::{write_tx, Db};
+use crate::db::Db;
 use crate::store::sql::DbResult;
 use crate::store::sql::Tx;
 use crate::store::{audit_seq, settings};
@@ -159,20 +159,20 @@ impl SinkStats {
 /// Loads the sink's cursor. A sink seen for the first time starts before the oldest kept row
 /// (`StreamStart::Oldest`) or at the current end of the log (`StreamStart::Now`).
 pub fn init_cursor(db: &Db, stats: &SinkStats, start: StreamStart) -> Result<i64, String> {
-    let mut conn = db.writer_blocking().map_err(|e| e.to_string())?;
-    let cursor = write_tx(&mut conn, |tx| {
-        if let Some(c) = settings::get_i64(tx, &stats.cursor_key)? {
-            return Ok(c);
-        }
-        let (oldest, newest) = audit_seq::bounds(tx)?;
-        let c = match start {
-            StreamStart::Oldest => (oldest - 1).max(0),
-            StreamStart::Now => newest,
-        };
-        settings::set(tx, &stats.cursor_key, &c.to_string())?;
-        Ok(c)
-    })
-    .map_err(|e| format!("cannot initialise audit stream {}: {e}", stats.name))?;
+    let cursor = db
+        .write_blocking(|tx| {
+            if let Some(c) = settings::get_i64(tx, &stats.cursor_key)? {
+                return Ok(c);
+            }
+            let (oldest, newest) = audit_seq::bounds(tx)?;
+            let c = match start {
+                StreamStart::Oldest => (oldest - 1).max(0),
+                StreamStart::Now => newest,
+            };
+            settings::set(tx, &stats.cursor_key, &c.to_string())?;
+            Ok(c)
+        })
+        .map_err(|e| format!("cannot initialise audit stream {}: {e}", stats.name))?;
     stats.cursor.store(cursor, Ordering::SeqCst);
     Ok(cursor)
 }
@@ -188,11 +188,7 @@ pub fn oldest_undelivered(conn: &Tx, keys: &[String]) -> DbResult<Option<i64>> {
 }
 
 fn persist(db: &Db, stats: &SinkStats, cursor: i64) {
-    let result = db.writer_blocking().and_then(|mut c| {
-        write_tx(&mut c, |tx| {
-            Ok(settings::raise_i64(tx, &stats.cursor_key, cursor)?)
-        })
-    });
+    let result = db.write_blocking(|tx| Ok(settings::raise_i64(tx, &stats.cursor_key, cursor)?));
     if let Err(e) = result {
         log::warn!(
             "audit stream {}: cannot save cursor {cursor}: {e}",
@@ -206,9 +202,7 @@ pub fn run(db: Db, mut sink: Box<dyn Sink>, stats: Arc<SinkStats>, stop: Stop) {
     let mut cursor = stats.cursor.load(Ordering::SeqCst);
     let mut saved = cursor;
     'outer: while !stop.is_stopped() {
-        let batch = db
-            .reader_blocking()
-            .and_then(|c| Ok(rows_after(&Tx::sqlite(&c), cursor, BATCH)?));
+        let batch = db.read_blocking(|tx| Ok(rows_after(tx, cursor, BATCH)?));
         let rows = match batch {
             Ok(rows) => rows,
             Err(e) => {

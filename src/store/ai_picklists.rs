@@ -73,7 +73,7 @@ fn distinct(
            SELECT (SELECT min({column}) FROM aibridge_interceptions \
                    WHERE ended_at IS NOT NULL AND {column} > v.x AND {col_matches}) \
            FROM v WHERE v.x IS NOT NULL) \
-         SELECT x FROM (SELECT x FROM v WHERE x IS NOT NULL {unknown}) ORDER BY x \
+         SELECT x FROM (SELECT x FROM v WHERE x IS NOT NULL {unknown}) vals ORDER BY x \
          LIMIT ?2 OFFSET ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;

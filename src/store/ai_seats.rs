@@ -41,7 +41,7 @@ pub fn task_source_sql(user_id_col: &str) -> String {
 pub fn active_seat_count(conn: &Tx) -> DbResult<i64> {
     let sql = format!(
         "SELECT count(*) FROM users u WHERE u.status = 'active' AND u.deleted = 0 \
-         AND u.is_system = 0 AND {}",
+         AND u.is_system = 0 AND {} = 1",
         has_ai_seat_sql("u.id")
     );
     conn.prepare_cached(&sql)?

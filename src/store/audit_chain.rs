@@ -13,7 +13,10 @@ use crate::params;
 use crate::store::sql::DbResult;
 use crate::store::sql::OptionalExtension;
 use crate::store::sql::Tx;
-use crate::store::sql::Value;
+use crate::store::sql::{Dialect, Value};
+
+/// The PostgreSQL advisory lock key of the audit chain ("cl-chain").
+pub const CHAIN_LOCK: i64 = 0x636c_2d63_6861_696e;
 use rusqlite::types::ValueRef;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -116,6 +119,12 @@ pub fn head_hash(conn: &Tx) -> DbResult<String> {
 /// Appends one row (its values in `COLUMNS` order), linked to the head of the chain. The single
 /// place audit rows are written; must run in the writer transaction.
 pub fn append(conn: &Tx, values: [Value; COLUMN_COUNT]) -> DbResult<()> {
+    if conn.dialect() == Dialect::Postgres {
+        // Several processes may write one PostgreSQL database: appends take the chain's
+        // lock (held until the transaction ends), so every row links to the one before it
+        // and `seq` follows that order. (SQLite has one writer.)
+        conn.execute_batch(&format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK})"))?;
+    }
     let prev = head_hash(conn)?;
     let hash = link_values(&prev, &values);
     conn.prepare_cached(&format!(

@@ -164,7 +164,7 @@ pub fn count_sql_via(
     );
     let sql = if cap > 0 {
         let lim = p.push(cap + 1);
-        format!("SELECT count(*) FROM (SELECT 1 FROM {from} LIMIT {lim})")
+        format!("SELECT count(*) FROM (SELECT 1 FROM {from} LIMIT {lim}) capped")
     } else {
         format!("SELECT count(*) FROM {from}")
     };

@@ -223,7 +223,7 @@ pub fn count(conn: &Tx, f: &ConnectionLogFilter, scope: &AuditScope, cap: i64) -
     };
     let sql = if cap > 0 {
         format!(
-            "SELECT count(*) FROM (SELECT 1 FROM connection_logs c{} LIMIT {})",
+            "SELECT count(*) FROM (SELECT 1 FROM connection_logs c{} LIMIT {}) capped",
             where_sql(&w),
             p.push(cap + 1)
         )

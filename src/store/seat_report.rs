@@ -76,7 +76,7 @@ fn report_sql(f: &SeatFilter, s: SeatSort, p: &mut Params) -> String {
                 ELSE min(gw_first, task_first) END AS first_used, \
            CASE WHEN gw_last IS NULL THEN task_last WHEN task_last IS NULL THEN gw_last \
                 ELSE max(gw_last, task_last) END AS last_used \
-         FROM ({inner})) ORDER BY {order}",
+         FROM ({inner}) seats) used ORDER BY {order}",
         inner = inner_sql(f, p),
         order = order_sql(s)
     )

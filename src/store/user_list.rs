@@ -81,8 +81,8 @@ pub fn filter_sql(
         w.push(format!("lower(u.email) = lower({})", p.push(email.clone())));
     }
     match filter.has_ai_seat {
-        Some(true) => w.push(has_ai_seat_sql("u.id")),
-        Some(false) => w.push(format!("NOT {}", has_ai_seat_sql("u.id"))),
+        Some(true) => w.push(format!("{} = 1", has_ai_seat_sql("u.id"))),
+        Some(false) => w.push(format!("{} = 0", has_ai_seat_sql("u.id"))),
         None => {}
     }
     if let UserScope::SelfAndOrgs(orgs) = scope {

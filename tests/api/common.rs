@@ -13,9 +13,132 @@ use std::time::Duration;
 pub struct TestServer {
     pub url: String,
     pub db_path: PathBuf,
-    // Declared before `_dir`: the server stops before its directory is removed.
+    // Declared before `_pg` and `_dir`: the server stops before its database is removed.
     server: Running,
+    _pg: Option<PgDatabase>,
     _dir: tempfile::TempDir,
+}
+
+/// A connection to a test server's database: SQLite's file or the PostgreSQL test database.
+/// Statements outside `in_tx` commit one by one (as on a SQLite connection).
+pub enum TestDb {
+    Sqlite(rusqlite::Connection),
+    Postgres(coderlite::store::sql::PgConn),
+}
+
+impl TestDb {
+    pub fn tx(&self) -> coderlite::store::sql::Tx<'_> {
+        match self {
+            TestDb::Sqlite(c) => coderlite::store::sql::Tx::sqlite(c),
+            TestDb::Postgres(c) => coderlite::store::sql::Tx::postgres(c),
+        }
+    }
+
+    pub fn on_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres(_))
+    }
+
+    pub fn query_row<T>(
+        &self,
+        sql: &str,
+        params: &[coderlite::store::sql::Value],
+        f: impl FnOnce(&coderlite::store::sql::Row) -> coderlite::store::sql::DbResult<T>,
+    ) -> coderlite::store::sql::DbResult<T> {
+        self.tx().query_row(sql, params, f)
+    }
+
+    pub fn execute(
+        &self,
+        sql: &str,
+        params: &[coderlite::store::sql::Value],
+    ) -> coderlite::store::sql::DbResult<usize> {
+        self.tx().execute(sql, params)
+    }
+
+    pub fn execute_batch(&self, sql: &str) -> coderlite::store::sql::DbResult<()> {
+        self.tx().execute_batch(sql)
+    }
+
+    pub fn prepare(&self, sql: &str) -> coderlite::store::sql::DbResult<coderlite::store::sql::Stmt<'_>> {
+        self.tx().prepare(sql)
+    }
+
+    /// `f` in one transaction (committed when it returns Ok): what store functions that use
+    /// savepoints need on PostgreSQL.
+    pub fn in_tx<T>(
+        &self,
+        f: impl FnOnce(&coderlite::store::sql::Tx) -> coderlite::store::sql::DbResult<T>,
+    ) -> coderlite::store::sql::DbResult<T> {
+        let tx = self.tx();
+        tx.execute_batch("BEGIN")?;
+        match f(&tx) {
+            Ok(v) => {
+                tx.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = tx.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Returns from a test that exercises what only SQLite has (file locks, online backup,
+/// pragmas, the SQLite file itself) when the suite runs on PostgreSQL; the SQLite pass runs it.
+#[macro_export]
+macro_rules! sqlite_only {
+    ($server:expr) => {
+        if $server.on_postgres() {
+            eprintln!("SQLite only: not run on PostgreSQL");
+            return;
+        }
+    };
+}
+
+/// The PostgreSQL server the suite runs on: `CODERLITE_TEST_PG` (a URL) when
+/// `CODERLITE_TEST_ENGINE=postgres` (`./scripts/test` runs the suite once so).
+pub fn pg_url() -> Option<String> {
+    if std::env::var("CODERLITE_TEST_ENGINE").ok().as_deref() != Some("postgres") {
+        return None;
+    }
+    Some(std::env::var("CODERLITE_TEST_PG").expect(
+        "CODERLITE_TEST_ENGINE=postgres needs CODERLITE_TEST_PG (./scripts/test sets both)",
+    ))
+}
+
+/// A database of its own on the test PostgreSQL server for one test server; dropped after.
+pub struct PgDatabase {
+    pub url: String,
+    admin: String,
+    name: String,
+}
+
+impl PgDatabase {
+    pub fn create(admin: &str) -> PgDatabase {
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let conn =
+            coderlite::store::sql::PgConn::connect(admin).expect("connect to CODERLITE_TEST_PG");
+        conn.batch(&format!("CREATE DATABASE {name}"))
+            .expect("create database");
+        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+        PgDatabase {
+            url: format!("{base}/{name}"),
+            admin: admin.to_string(),
+            name,
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(conn) = coderlite::store::sql::PgConn::connect(&self.admin) {
+            let _ = conn.batch(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
 }
 
 /// A running server on 127.0.0.1:0 for a given configuration; stopped (and its background
@@ -211,7 +334,13 @@ impl TestServer {
     /// Starts a server after letting the test adjust the configuration.
     pub fn start_with(adjust: impl FnOnce(&mut ServerConfig)) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db_path = dir.path().join("coderlite.db");
+        let (db_path, pg) = match pg_url() {
+            None => (dir.path().join("coderlite.db"), None),
+            Some(url) => {
+                let db = PgDatabase::create(&url);
+                (PathBuf::from(db.url.clone()), Some(db))
+            }
+        };
         let mut config = ServerConfig::for_db(&db_path);
         adjust(&mut config);
         let server = Running::start(config);
@@ -219,8 +348,14 @@ impl TestServer {
             url: server.url.clone(),
             db_path,
             server,
+            _pg: pg,
             _dir: dir,
         }
+    }
+
+    /// Whether this run's servers are on PostgreSQL (`CODERLITE_TEST_ENGINE=postgres`).
+    pub fn on_postgres(&self) -> bool {
+        self._pg.is_some()
     }
 
     pub fn client(&self) -> Client {
@@ -250,8 +385,23 @@ impl TestServer {
         Client::new(&self.url, Some(token))
     }
 
-    /// A read-write SQLite connection to the server's file, for assertions.
+    /// A connection to the server's database (either engine), for assertions and fixtures.
+    pub fn db(&self) -> TestDb {
+        match &self._pg {
+            None => TestDb::Sqlite(self.sqlite()),
+            Some(pg) => TestDb::Postgres(
+                coderlite::store::sql::PgConn::connect(&pg.url).expect("connect to test database"),
+            ),
+        }
+    }
+
+    /// A read-write SQLite connection to the server's file, for what only SQLite has (its
+    /// locks, files, pragmas); such tests run in the SQLite pass only.
     pub fn sqlite(&self) -> rusqlite::Connection {
+        assert!(
+            !self.on_postgres(),
+            "this test reads the SQLite file directly: not on PostgreSQL"
+        );
         let c = rusqlite::Connection::open(&self.db_path).expect("open db");
         c.busy_timeout(Duration::from_secs(10))
             .expect("busy timeout");

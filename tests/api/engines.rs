@@ -82,6 +82,18 @@ fn seam_behaves(tx: &Tx) {
         .expect("sums");
     assert_eq!(sums, (6, 600_000_000, -740_740_734));
 
+    // A parameter no column types (`?1 IS NULL`) takes its value's type on PostgreSQL.
+    for (name, want) in [(None, 3i64), (Some("two"), 1)] {
+        let n: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM seam WHERE (?1 IS NULL OR name = ?1)",
+                params![name],
+                |r| r.get(0),
+            )
+            .expect("untyped parameter");
+        assert_eq!(n, want);
+    }
+
     // Rows in order through a cached statement, twice (the second run reuses it).
     for _ in 0..2 {
         let names: Vec<String> = tx

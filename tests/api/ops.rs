@@ -160,6 +160,10 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 fn open(db: &Path) -> rusqlite::Connection {
+    assert!(
+        coderlite::db::Target::of(db) == coderlite::db::Target::Sqlite(db.to_path_buf()),
+        "this test reads the SQLite file directly: not on PostgreSQL"
+    );
     let c = rusqlite::Connection::open(db).expect("open db");
     c.busy_timeout(Duration::from_secs(10)).expect("busy");
     c

@@ -11,7 +11,6 @@ use crate::error::ApiResult;
 use crate::search::query_string;
 use crate::state::AppState;
 use crate::store::audit_logs::PageSpec;
-use crate::store::sql::Tx;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub(super) async fn export(
@@ -27,7 +26,7 @@ pub(super) async fn export(
     // Validate the query and open the snapshot before answering, so errors keep their status.
     let rows = web::block(move || -> ApiResult<RowStream<AuditChunks>> {
         let conn = db.reader_blocking()?;
-        let filter = parse_filter(&Tx::sqlite(&conn), &caller, &q)?;
+        let filter = parse_filter(&conn.tx(), &caller, &q)?;
         let snapshot = Snapshot::begin(conn)?;
         let source = AuditChunks {
             filter,

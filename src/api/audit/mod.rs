@@ -140,7 +140,7 @@ async fn list_streamed(
     let prepared = web::block(
         move || -> ApiResult<Result<RowStream<AuditChunks>, AuditLogResponse>> {
             let conn = db.reader_blocking()?;
-            let filter = parse_filter(&Tx::sqlite(&conn), &caller, &q)?;
+            let filter = parse_filter(&conn.tx(), &caller, &q)?;
             let snapshot = Snapshot::begin(conn)?;
             let cursor = resolve_cursor(&snapshot.tx(), page.after_id.as_deref(), &scope)?;
             let count = audit_logs::count(&snapshot.tx(), &filter, &scope, cap)?;

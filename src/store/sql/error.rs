@@ -18,7 +18,7 @@ pub enum DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
-fn pg_message(e: &postgres::Error) -> String {
+pub(super) fn pg_message(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => match db.detail() {
             Some(detail) => format!("{}: {} ({detail})", db.severity(), db.message()),

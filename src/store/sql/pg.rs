@@ -16,27 +16,79 @@ const STATEMENT_CACHE: usize = 256;
 
 /// One PostgreSQL connection of the pool and the statements prepared on it.
 pub struct PgConn {
-    client: RefCell<Client>,
+    /// `None` only while dropping.
+    client: RefCell<Option<Client>>,
     cache: RefCell<HashMap<String, Statement>>,
+}
+
+/// The `postgres` client closes its connection by blocking on its own runtime, which panics
+/// on a thread that drives an async runtime (actix's workers, where the pool may drop
+/// connections): the client is closed on a thread of its own.
+impl Drop for PgConn {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.get_mut().take() {
+            let _ = std::thread::Builder::new()
+                .name("pg-close".into())
+                .spawn(move || drop(client));
+        }
+    }
 }
 
 impl PgConn {
     pub fn new(client: Client) -> PgConn {
         PgConn {
-            client: RefCell::new(client),
+            client: RefCell::new(Some(client)),
             cache: RefCell::new(HashMap::new()),
         }
+    }
+
+    fn client(&self) -> std::cell::RefMut<'_, Client> {
+        std::cell::RefMut::map(self.client.borrow_mut(), |c| {
+            c.as_mut()
+                .expect("a PostgreSQL connection is used only until dropped")
+        })
     }
 
     pub fn connect(url: &str) -> DbResult<PgConn> {
         Ok(PgConn::new(Client::connect(url, NoTls)?))
     }
 
-    fn statement(&self, sql: &str) -> DbResult<Statement> {
+    fn statement(&self, sql: &str, params: &[Value]) -> DbResult<Statement> {
         if let Some(s) = self.cache.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let stmt = self.client.borrow_mut().prepare(&translate(sql))?;
+        let text = translate(sql);
+        // A failed prepare aborts the transaction it runs in: the first prepare of a statement
+        // on a connection runs in a savepoint (outside a transaction the SAVEPOINT fails, and
+        // a failure aborts nothing).
+        let guarded = self.batch("SAVEPOINT coderlite_prepare").is_ok();
+        let first = self.client().prepare(&text);
+        if guarded {
+            let end = if first.is_ok() {
+                "RELEASE coderlite_prepare"
+            } else {
+                "ROLLBACK TO coderlite_prepare; RELEASE coderlite_prepare"
+            };
+            self.batch(end)?;
+        }
+        let stmt = match first {
+            Ok(stmt) => stmt,
+            // A statement PostgreSQL cannot type names no column for a parameter (`SELECT ?1`,
+            // `?1 IS NULL OR ..`): its parameters take the types of this call's values
+            // (`Value::Null` is text), as SQLite's dynamic typing would give them.
+            Err(e)
+                if e.code().is_some_and(|c| {
+                    *c == postgres::error::SqlState::INDETERMINATE_DATATYPE
+                        || *c == postgres::error::SqlState::AMBIGUOUS_PARAMETER
+                }) =>
+            {
+                let types: Vec<Type> = params.iter().map(value_type).collect();
+                self.client()
+                    .prepare_typed(&text, &types)
+                    .map_err(|e| prepare_error(e, &text))?
+            }
+            Err(e) => return Err(prepare_error(e, &text)),
+        };
         let mut cache = self.cache.borrow_mut();
         if cache.len() >= STATEMENT_CACHE {
             cache.clear();
@@ -50,27 +102,41 @@ impl PgConn {
     }
 
     pub fn query(&self, sql: &str, params: &[Value]) -> DbResult<Vec<postgres::Row>> {
-        let stmt = self.statement(sql)?;
-        Ok(self.client.borrow_mut().query(&stmt, &Self::args(params))?)
+        let stmt = self.statement(sql, params)?;
+        Ok(self.client().query(&stmt, &Self::args(params))?)
     }
 
     pub fn execute(&self, sql: &str, params: &[Value]) -> DbResult<usize> {
-        let stmt = self.statement(sql)?;
-        let n = self
-            .client
-            .borrow_mut()
-            .execute(&stmt, &Self::args(params))?;
+        let stmt = self.statement(sql, params)?;
+        let n = self.client().execute(&stmt, &Self::args(params))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
     /// Several statements without parameters (simple query protocol).
     pub fn batch(&self, sql: &str) -> DbResult<()> {
-        Ok(self.client.borrow_mut().batch_execute(sql)?)
+        Ok(self.client().batch_execute(sql)?)
     }
 
     pub fn is_closed(&self) -> bool {
-        self.client.borrow().is_closed()
+        self.client.borrow().as_ref().is_none_or(Client::is_closed)
     }
+}
+
+/// The PostgreSQL type a value binds as when the statement leaves it open.
+fn value_type(v: &Value) -> Type {
+    match v {
+        Value::Integer(_) => Type::INT8,
+        Value::Real(_) => Type::FLOAT8,
+        Value::Blob(_) => Type::BYTEA,
+        Value::Null | Value::Text(_) => Type::TEXT,
+    }
+}
+
+/// A statement PostgreSQL refused to prepare: the message names the statement (its text only,
+/// never the values), so a dialect gap shows where it is.
+fn prepare_error(e: postgres::Error, sql: &str) -> DbError {
+    let shown: String = sql.chars().take(600).collect();
+    DbError::Other(format!("{}; in: {shown}", super::error::pg_message(&e)))
 }
 
 /// The pool's connection manager: connects with the URL's settings, checks a connection with
@@ -97,17 +163,18 @@ impl r2d2::ManageConnection for PgManager {
     }
 
     fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
-        conn.client.get_mut().simple_query("").map(|_| ())
+        conn.client().simple_query("").map(|_| ())
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
-        conn.client.get_mut().is_closed()
+        conn.is_closed()
     }
 }
 
 /// The store's SQL as PostgreSQL runs it, rewritten outside string literals, quoted
 /// identifiers and comments: `?N` → `$N` and a bare `?` → the next number (as SQLite numbers
-/// them); `LIKE` → `ILIKE` (SQLite's `LIKE` ignores ASCII case). The functions of SQLite's
+/// them); `LIKE` → `ILIKE` (SQLite's `LIKE` ignores ASCII case); `INTEGER` → `BIGINT`;
+/// `CROSS JOIN .. ON` → `JOIN .. ON`; SQLite's `INDEXED BY` / `NOT INDEXED` hints dropped. The functions of SQLite's
 /// that the store calls are defined in the PostgreSQL schema with SQLite's meaning.
 pub fn translate(sql: &str) -> String {
     let b = sql.as_bytes();
@@ -159,7 +226,12 @@ pub fn translate(sql: &str) -> String {
                     i += 1;
                 }
                 let word = &sql[start..i];
-                if word.eq_ignore_ascii_case("like") {
+                if word.eq_ignore_ascii_case("integer") {
+                    // SQLite's integers are 64-bit (`CAST(x AS INTEGER)`).
+                    out.push_str(&sql[copied..start]);
+                    out.push_str("BIGINT");
+                    copied = i;
+                } else if word.eq_ignore_ascii_case("like") {
                     out.push_str(&sql[copied..start]);
                     out.push_str("ILIKE");
                     copied = i;
@@ -398,6 +470,10 @@ mod tests {
         assert_eq!(
             placeholders("a like ?1 AND likes = 'LIKE' AND unlike NOT LIKE ?2 LIMIT 10"),
             "a ILIKE $1 AND likes = 'LIKE' AND unlike NOT ILIKE $2 LIMIT 10"
+        );
+        assert_eq!(
+            placeholders("CAST(v AS INTEGER) + integers"),
+            "CAST(v AS BIGINT) + integers"
         );
     }
 }
