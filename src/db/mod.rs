@@ -74,7 +74,10 @@ enum Engine {
         writer: Pool<SqliteConnectionManager>,
         readers: Pool<SqliteConnectionManager>,
     },
-    Postgres(Pool<PgManager>),
+    Postgres {
+        pool: Pool<PgManager>,
+        url: String,
+    },
 }
 
 #[derive(Clone)]
@@ -178,7 +181,10 @@ impl Db {
             .build(manager)
             .map_err(|e| format!("cannot open PostgreSQL pool {shown}: {e}"))?;
         Ok(Db {
-            engine: Engine::Postgres(pool),
+            engine: Engine::Postgres {
+                pool,
+                url: url.to_string(),
+            },
             stats: Default::default(),
         })
     }
@@ -186,7 +192,7 @@ impl Db {
     pub fn dialect(&self) -> Dialect {
         match self.engine {
             Engine::Sqlite { .. } => Dialect::Sqlite,
-            Engine::Postgres(_) => Dialect::Postgres,
+            Engine::Postgres { .. } => Dialect::Postgres,
         }
     }
 
@@ -227,9 +233,19 @@ impl Db {
                 let mut conn = self.stats.writer_wait.time(|| writer.get())?;
                 write_tx(&mut conn, f)
             }
-            Engine::Postgres(pool) => {
+            Engine::Postgres { pool, .. } => {
                 let conn = self.stats.writer_wait.time(|| pool.get())?;
-                pg_tx(&conn, "BEGIN", f)
+                // Writes take turns across every process on the database, as on SQLite's one
+                // writer: a change, its audit row (the chain's next link) and the kept rows its
+                // triggers refresh commit as one, in one order (reads do not wait).
+                pg_tx(
+                    &conn,
+                    &format!(
+                        "BEGIN; SELECT pg_advisory_xact_lock({})",
+                        crate::store::audit_chain::CHAIN_LOCK
+                    ),
+                    f,
+                )
             }
         }
     }
@@ -241,10 +257,27 @@ impl Db {
             Engine::Sqlite { readers, .. } => {
                 Conn::Sqlite(self.stats.reader_wait.time(|| readers.get())?)
             }
-            Engine::Postgres(pool) => {
+            Engine::Postgres { pool, .. } => {
                 Conn::Postgres(Box::new(self.stats.reader_wait.time(|| pool.get())?))
             }
         })
+    }
+
+    /// A claim on the job named `key` (the audit stream, retention) across every process on
+    /// the database; `Leader::hold` says whether this process runs it now. SQLite has one
+    /// process: always. On PostgreSQL it is a session advisory lock on a connection of the
+    /// claim's own, released when the `Leader` is dropped or its process dies, so another
+    /// process takes the job over.
+    pub fn leader(&self, key: &str) -> Leader {
+        Leader {
+            url: match &self.engine {
+                Engine::Sqlite { .. } => None,
+                Engine::Postgres { url, .. } => Some(url.clone()),
+            },
+            key: lock_key(key),
+            conn: None,
+            held: false,
+        }
     }
 
     /// Connection wait times, for metrics.
@@ -256,7 +289,7 @@ impl Db {
     pub fn writer_state(&self) -> (u32, u32) {
         let s = match &self.engine {
             Engine::Sqlite { writer, .. } => writer.state(),
-            Engine::Postgres(pool) => pool.state(),
+            Engine::Postgres { pool, .. } => pool.state(),
         };
         (s.idle_connections, s.connections)
     }
@@ -265,16 +298,66 @@ impl Db {
     pub fn reader_state(&self) -> (u32, u32) {
         let s = match &self.engine {
             Engine::Sqlite { readers, .. } => readers.state(),
-            Engine::Postgres(pool) => pool.state(),
+            Engine::Postgres { pool, .. } => pool.state(),
         };
         (s.idle_connections, s.connections)
     }
 }
 
+/// A claim on a job (`Db::leader`).
+pub struct Leader {
+    url: Option<String>,
+    key: i64,
+    conn: Option<PgConn>,
+    held: bool,
+}
+
+impl Leader {
+    /// Whether this process runs the job now: keeps the lock while its connection lives,
+    /// else tries to take it (reconnecting when the connection went away).
+    pub fn hold(&mut self) -> ApiResult<bool> {
+        let Some(url) = &self.url else {
+            return Ok(true);
+        };
+        if let Some(c) = &self.conn {
+            if self.held && c.batch("SELECT 1").is_ok() {
+                return Ok(true);
+            }
+            if c.is_closed() || self.held {
+                // A lost connection lost the lock with it.
+                self.conn = None;
+            }
+        }
+        self.held = false;
+        if self.conn.is_none() {
+            self.conn = Some(PgConn::connect(url)?);
+        }
+        let conn = self.conn.as_ref().expect("connected above");
+        self.held = Tx::postgres(conn).query_row(
+            "SELECT pg_try_advisory_lock(?1)",
+            crate::params![self.key],
+            |r| r.get(0),
+        )?;
+        Ok(self.held)
+    }
+}
+
+/// A job name as an advisory lock key (FNV-1a, stable across builds and processes).
+pub fn lock_key(name: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in b"coderlite:".iter().chain(name.as_bytes()) {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h as i64
+}
+
 /// `f` inside one PostgreSQL transaction begun by `begin`: committed when `f` is Ok, rolled
 /// back otherwise (also when the connection went away mid-way: the pool drops it).
 fn pg_tx<T>(conn: &PgConn, begin: &str, f: impl FnOnce(&Tx) -> ApiResult<T>) -> ApiResult<T> {
-    conn.batch(begin)?;
+    if let Err(e) = conn.batch(begin) {
+        let _ = conn.batch("ROLLBACK");
+        return Err(e.into());
+    }
     match f(&Tx::postgres(conn)) {
         Ok(v) => {
             conn.batch("COMMIT")?;

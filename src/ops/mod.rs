@@ -76,7 +76,13 @@ impl Runtime {
         };
         let mut threads = Vec::new();
         for (stats, sink) in sinks {
-            stream::init_cursor(&state.db, &stats, cfg.audit_stream_start)?;
+            // On a thread of its own: `serve` runs inside the async runtime, where the
+            // PostgreSQL client cannot block.
+            std::thread::scope(|t| {
+                t.spawn(|| stream::init_cursor(&state.db, &stats, cfg.audit_stream_start))
+                    .join()
+                    .map_err(|_| "the audit stream's cursor could not be read".to_string())?
+            })?;
             let (db, stop) = (state.db.clone(), rt.stop.clone());
             threads.push(
                 std::thread::Builder::new()

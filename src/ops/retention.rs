@@ -142,6 +142,11 @@ pub fn run_once(
     if retention.is_zero() {
         return Ok(None);
     }
+    // One process at a time purges (the others skip this round).
+    let mut leader = db.leader(&format!("retention:{}", purge.name()));
+    if !leader.hold()? {
+        return Ok(None);
+    }
     let cutoff = timefmt::now_micros().saturating_sub(retention.as_micros());
     loop {
         let started = std::time::Instant::now();

@@ -201,7 +201,42 @@ fn persist(db: &Db, stats: &SinkStats, cursor: i64) {
 pub fn run(db: Db, mut sink: Box<dyn Sink>, stats: Arc<SinkStats>, stop: Stop) {
     let mut cursor = stats.cursor.load(Ordering::SeqCst);
     let mut saved = cursor;
+    let mut leader = db.leader(&format!("audit-stream:{}", stats.name));
+    let mut leading = false;
     'outer: while !stop.is_stopped() {
+        // One deliverer per sink across every process on the database: the others wait, and
+        // the first to get the lock after the holder dies goes on from the saved cursor.
+        let held = leader.hold().unwrap_or_else(|e| {
+            log::warn!("audit stream {}: cannot take the lead: {e}", stats.name);
+            false
+        });
+        if !held {
+            leading = false;
+            if stop.wait(POLL) {
+                break;
+            }
+            continue;
+        }
+        if !leading {
+            let key = stats.cursor_key.clone();
+            match db.read_blocking(|tx| Ok(settings::get_i64(tx, &key)?)) {
+                Ok(c) => {
+                    if let Some(c) = c.filter(|c| *c > cursor) {
+                        cursor = c;
+                        saved = c;
+                        stats.cursor.store(c, Ordering::SeqCst);
+                    }
+                    leading = true;
+                }
+                Err(e) => {
+                    log::warn!("audit stream {}: cannot read the cursor: {e}", stats.name);
+                    if stop.wait(Duration::from_secs(1)) {
+                        break;
+                    }
+                    continue;
+                }
+            }
+        }
         let batch = db.read_blocking(|tx| Ok(rows_after(tx, cursor, BATCH)?));
         let rows = match batch {
             Ok(rows) => rows,

@@ -23,7 +23,7 @@ pub struct TestServer {
 /// Statements outside `in_tx` commit one by one (as on a SQLite connection).
 pub enum TestDb {
     Sqlite(rusqlite::Connection),
-    Postgres(coderlite::store::sql::PgConn),
+    Postgres(Box<coderlite::store::sql::PgConn>),
 }
 
 impl TestDb {
@@ -59,7 +59,10 @@ impl TestDb {
         self.tx().execute_batch(sql)
     }
 
-    pub fn prepare(&self, sql: &str) -> coderlite::store::sql::DbResult<coderlite::store::sql::Stmt<'_>> {
+    pub fn prepare(
+        &self,
+        sql: &str,
+    ) -> coderlite::store::sql::DbResult<coderlite::store::sql::Stmt<'_>> {
         self.tx().prepare(sql)
     }
 
@@ -105,6 +108,13 @@ pub fn pg_url() -> Option<String> {
     Some(std::env::var("CODERLITE_TEST_PG").expect(
         "CODERLITE_TEST_ENGINE=postgres needs CODERLITE_TEST_PG (./scripts/test sets both)",
     ))
+}
+
+/// The test PostgreSQL server's URL in either pass (tests that need PostgreSQL itself).
+pub fn pg_url_any() -> String {
+    std::env::var("CODERLITE_TEST_PG").expect(
+        "CODERLITE_TEST_PG is not set: ./scripts/test starts a throwaway PostgreSQL and sets it",
+    )
 }
 
 /// A database of its own on the test PostgreSQL server for one test server; dropped after.
@@ -389,9 +399,9 @@ impl TestServer {
     pub fn db(&self) -> TestDb {
         match &self._pg {
             None => TestDb::Sqlite(self.sqlite()),
-            Some(pg) => TestDb::Postgres(
+            Some(pg) => TestDb::Postgres(Box::new(
                 coderlite::store::sql::PgConn::connect(&pg.url).expect("connect to test database"),
-            ),
+            )),
         }
     }
 

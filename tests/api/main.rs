@@ -22,6 +22,7 @@ mod keys;
 mod long_requests;
 mod members;
 mod migrate;
+mod multiprocess;
 mod ops;
 mod orgs;
 mod pages;
