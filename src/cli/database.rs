@@ -1,5 +1,5 @@
-//! `coderlite verify` and `coderlite backup`: offline tools that run against a database file
-//! while the server may keep serving it.
+//! `coderlite verify` and `coderlite backup`: offline tools that run against a database (file
+//! or, for `verify`, PostgreSQL) while the server may keep serving it.
 
 use crate::store::audit_chain as chain;
 use rusqlite::{Connection, OpenFlags};
@@ -22,9 +22,18 @@ pub fn open_existing_read_only(path: &Path) -> Result<Connection, String> {
 
 /// `coderlite verify --db PATH`: prints the chain report; `Ok(false)` when a link is broken.
 pub fn verify(db: &Path) -> Result<bool, String> {
-    let conn = open_existing_read_only(db)?;
-    let report = chain::verify(&crate::store::sql::Tx::sqlite(&conn))
-        .map_err(|e| format!("cannot verify: {e}"))?;
+    let report = match crate::db::Target::of(db) {
+        crate::db::Target::Postgres(_) => {
+            let db = crate::db::Db::open(db, crate::config::Synchronous::Full, 1)?;
+            db.read_blocking(|tx| Ok(chain::verify(tx)?))
+                .map_err(|e| format!("cannot verify: {}", e.describe()))?
+        }
+        crate::db::Target::Sqlite(path) => {
+            let conn = open_existing_read_only(&path)?;
+            chain::verify(&crate::store::sql::Tx::sqlite(&conn))
+                .map_err(|e| format!("cannot verify: {e}"))?
+        }
+    };
     match &report.broken {
         None => println!(
             "audit chain ok: {} rows (seq {} to {}), head hash {}",
@@ -44,6 +53,9 @@ pub fn verify(db: &Path) -> Result<bool, String> {
 /// `coderlite backup --db PATH OUT`: a consistent copy while the server may keep writing. `OUT`
 /// may be a directory (a dated file name is chosen) and must not exist otherwise.
 pub fn backup(db: &Path, out: &Path) -> Result<(), String> {
+    if let crate::db::Target::Postgres(_) = crate::db::Target::of(db) {
+        return Err("backups of a PostgreSQL database are made with PostgreSQL's own tools (pg_dump, or the provider's snapshots); `coderlite migrate --from <url> --to <file>` also writes a verified SQLite copy".into());
+    }
     if !db.is_file() {
         return Err(format!("no database at {}", db.display()));
     }

@@ -2,6 +2,7 @@
 //! variables and the configuration file are read by `config`; this module only dispatches.
 
 mod admin;
+mod copy;
 mod database;
 
 pub use admin::create_admin_user;
@@ -57,6 +58,16 @@ enum Command {
     Import(crate::import::ImportArgs),
     /// Create a new database filled with a deterministic synthetic dataset.
     Seed(crate::seed::SeedArgs),
+    /// Copy a whole deployment into an empty database of either engine (a SQLite file or a
+    /// postgres:// URL), then verify row counts and the audit hash chain.
+    Migrate {
+        /// The database to copy (a SQLite file, `sqlite:<path>` or `postgres://…`).
+        #[arg(long)]
+        from: PathBuf,
+        /// The empty database to copy into (created and given the schema when missing).
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 /// The whole program: configuration from flags, environment and file, then the subcommand.
@@ -95,8 +106,15 @@ pub fn main() -> ExitCode {
             Ok(false) => return ExitCode::FAILURE,
             Err(e) => Err(e),
         },
-        Command::Import(args) => crate::import::run(&args),
-        Command::Seed(args) => crate::seed::run(&args),
+        Command::Import(mut args) => copy::load_into(&args.db.clone(), |file| {
+            args.db = file.to_path_buf();
+            crate::import::run(&args)
+        }),
+        Command::Seed(mut args) => copy::load_into(&args.db.clone(), |file| {
+            args.db = file.to_path_buf();
+            crate::seed::run(&args)
+        }),
+        Command::Migrate { from, to } => copy::run(&from, &to),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -34,12 +34,20 @@ pub fn migrate(conn: &PgConn) -> Result<(), String> {
 }
 
 fn steps(conn: &PgConn) -> Result<(), String> {
-    conn.batch(&format!(
-        "SELECT pg_advisory_xact_lock({LOCK}); \
-         CREATE TABLE IF NOT EXISTS coderlite_schema (version BIGINT NOT NULL)"
-    ))
-    .map_err(|e| format!("cannot lock the schema: {e}"))?;
+    conn.batch(&format!("SELECT pg_advisory_xact_lock({LOCK})"))
+        .map_err(|e| format!("cannot lock the schema: {e}"))?;
     let tx = Tx::postgres(conn);
+    let exists: bool = tx
+        .query_row(
+            "SELECT to_regclass('coderlite_schema') IS NOT NULL",
+            crate::params![],
+            |r| r.get(0),
+        )
+        .map_err(|e| format!("cannot read schema version: {e}"))?;
+    if !exists {
+        conn.batch("CREATE TABLE coderlite_schema (version BIGINT NOT NULL)")
+            .map_err(|e| format!("cannot create the schema version table: {e}"))?;
+    }
     let version: i64 = tx
         .query_row(
             "SELECT COALESCE(max(version), 0) FROM coderlite_schema",

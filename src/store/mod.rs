@@ -17,6 +17,7 @@ pub mod connection_log_counts;
 pub mod connection_log_filter;
 pub mod connection_log_writes;
 pub mod connection_logs;
+pub mod copy;
 pub mod interception_usages;
 pub mod interceptions;
 pub mod members;
