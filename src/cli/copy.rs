@@ -24,10 +24,9 @@ pub fn run(from: &Path, to: &Path) -> Result<(), String> {
     }
     let source = Db::open(from, Synchronous::Full, 1)?;
     let target = Db::open(to, Synchronous::Normal, 1)?;
-    let e = |e: crate::error::ApiError| e.describe();
     if !target
         .read_blocking(|tx| Ok(copy::is_empty(tx)?))
-        .map_err(e)?
+        .map_err(describe)?
     {
         return Err(format!(
             "{} already holds a deployment; migrate copies into an empty database",
@@ -36,17 +35,35 @@ pub fn run(from: &Path, to: &Path) -> Result<(), String> {
     }
     eprintln!("copying {} to {}", src.describe(), dst.describe());
     let started = Instant::now();
+    target
+        .write_blocking(|tx| Ok(copy::begin_load(tx)?))
+        .map_err(describe)?;
+    let copied = copy_tables(&source, &target);
+    // The triggers go back on (and what they keep is rebuilt) whether or not the copy ended.
+    let ended = target
+        .write_blocking(|tx| Ok(copy::end_load(tx)?))
+        .map_err(describe);
+    let counts = copied?;
+    ended?;
+    verify(&source, &target, &counts, started)
+}
+
+fn describe(e: crate::error::ApiError) -> String {
+    e.describe()
+}
+
+fn copy_tables(source: &Db, target: &Db) -> Result<Vec<(&'static copy::Table, i64)>, String> {
     let mut counts = Vec::new();
     for t in copy::TABLES {
         let total = source
             .read_blocking(|tx| Ok(copy::count(tx, t)?))
-            .map_err(e)?;
+            .map_err(describe)?;
         let bar = progress_bar(t.name, total as u64, false);
         let mut after = None;
         loop {
             let rows = source
                 .read_blocking(|tx| Ok(copy::chunk(tx, t, after.as_ref(), CHUNK)?))
-                .map_err(e)?;
+                .map_err(describe)?;
             if rows.is_empty() {
                 break;
             }
@@ -62,23 +79,32 @@ pub fn run(from: &Path, to: &Path) -> Result<(), String> {
         bar.finish_and_clear();
         counts.push((t, total));
     }
-    target
-        .write_blocking(|tx| Ok(copy::finish(tx)?))
-        .map_err(e)?;
-    // Verify: the same rows in every table, and one chain ending in the same hash.
-    for (t, want) in &counts {
+    Ok(counts)
+}
+
+/// The same rows in every table, and one chain ending in the same hash.
+fn verify(
+    source: &Db,
+    target: &Db,
+    counts: &[(&copy::Table, i64)],
+    started: Instant,
+) -> Result<(), String> {
+    for (t, want) in counts {
         let got = target
             .read_blocking(|tx| Ok(copy::count(tx, t)?))
-            .map_err(e)?;
+            .map_err(describe)?;
         if got != *want {
             return Err(format!("{}: {got} rows copied of {want}", t.name));
         }
     }
     let report = target
         .read_blocking(|tx| Ok(audit_chain::verify(tx)?))
-        .map_err(e)?;
+        .map_err(describe)?;
     let head = |db: &Db| db.read_blocking(|tx| Ok(audit_chain::head_hash(tx)?));
-    let (src_head, dst_head) = (head(&source).map_err(e)?, head(&target).map_err(e)?);
+    let (src_head, dst_head) = (
+        head(source).map_err(describe)?,
+        head(target).map_err(describe)?,
+    );
     if !report.ok || src_head != dst_head {
         return Err(format!(
             "the copied audit chain does not verify: {:?}",

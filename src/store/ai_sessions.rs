@@ -348,8 +348,9 @@ pub fn rebuild_order(conn: &Tx) -> DbResult<()> {
              metadata, token_sums, last_prompt)
          SELECT * FROM aibridge_session_order_rollup;
          DELETE FROM aibridge_session_facets;
-         INSERT OR IGNORE INTO aibridge_session_facet_values (mask, value)
-         SELECT DISTINCT mask, value FROM aibridge_interception_facets;
+         INSERT INTO aibridge_session_facet_values (mask, value)
+         SELECT DISTINCT mask, value FROM aibridge_interception_facets WHERE true
+         ON CONFLICT DO NOTHING;
          INSERT INTO aibridge_session_facets (value_id, session_id, initiator_id,
              min_started_at, max_started_at, max_ended_at, threads, max_prompt_at)
          SELECT * FROM aibridge_session_facet_rollup;

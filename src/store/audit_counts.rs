@@ -147,11 +147,11 @@ pub fn rebuild(conn: &Tx) -> DbResult<()> {
              SELECT organization_id, resource_type, action, COALESCE(build_reason, ''), count(*)
              FROM audit_logs GROUP BY 1, 2, 3, 4;
          INSERT INTO audit_log_day_counts
-             SELECT time / 86400000000 - (time < 0 AND time % 86400000000 <> 0),
+             SELECT (time - (time % 86400000000 + 86400000000) % 86400000000) / 86400000000,
                     organization_id, resource_type, action, COALESCE(build_reason, ''), count(*)
              FROM audit_logs GROUP BY 1, 2, 3, 4, 5;
          INSERT INTO audit_log_day_totals
-             SELECT time / 86400000000 - (time < 0 AND time % 86400000000 <> 0),
+             SELECT (time - (time % 86400000000 + 86400000000) % 86400000000) / 86400000000,
                     organization_id, count(*)
              FROM audit_logs GROUP BY 1, 2;",
     )

@@ -216,7 +216,7 @@ pub fn rebuild(conn: &Tx) -> DbResult<()> {
     conn.execute_batch(
         "DELETE FROM connection_log_day_counts;
          INSERT INTO connection_log_day_counts (day, organization_id, type, state, n)
-         SELECT connect_time / 86400000000 - (connect_time < 0 AND connect_time % 86400000000 <> 0),
+         SELECT (connect_time - (connect_time % 86400000000 + 86400000000) % 86400000000) / 86400000000,
                 organization_id, type, state, count(*)
          FROM connection_logs INDEXED BY connection_logs_time GROUP BY 1, 2, 3, 4;
          DELETE FROM connection_log_key_counts;

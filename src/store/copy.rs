@@ -152,24 +152,64 @@ pub fn chunk(tx: &Tx, t: &Table, after: Option<&Value>, limit: usize) -> DbResul
         .collect()
 }
 
+/// Rows per INSERT statement (fewer round trips; within both engines' parameter limits).
+const ROWS_PER_INSERT: usize = 100;
+
 /// Writes rows read by `chunk` (their key dropped).
 pub fn insert(tx: &Tx, t: &Table, rows: &[Vec<Value>]) -> DbResult<()> {
     let n = t.columns.split(',').count();
-    let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
-    let mut stmt = tx.prepare_cached(&format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        t.name,
-        t.columns,
-        marks.join(", ")
-    ))?;
-    for row in rows {
-        stmt.execute(&row[..n])?;
+    let sql = |k: usize| {
+        let one = format!("({})", vec!["?"; n].join(", "));
+        format!(
+            "INSERT INTO {} ({}) VALUES {}",
+            t.name,
+            t.columns,
+            vec![one; k].join(", ")
+        )
+    };
+    for part in rows.chunks(ROWS_PER_INSERT) {
+        let values: Vec<Value> = part.iter().flat_map(|r| r[..n].iter().cloned()).collect();
+        tx.prepare_cached(&sql(part.len()))?.execute(&values)?;
     }
     Ok(())
 }
 
-/// After the copy: PostgreSQL's identity columns go on after the copied values.
-pub fn finish(tx: &Tx) -> DbResult<()> {
+/// Tables whose triggers keep counters and the AI Gateway sessions' rows.
+const TRIGGERED: &[&str] = &[
+    "audit_logs",
+    "connection_logs",
+    "aibridge_interceptions",
+    "aibridge_user_prompts",
+    "aibridge_token_usages",
+    "aibridge_session_order",
+];
+
+/// Before the copy into PostgreSQL: the triggers are off (what they keep is rebuilt once by
+/// `end_load`, instead of per row). SQLite keeps them: its triggers are cheap per row.
+pub fn begin_load(tx: &Tx) -> DbResult<()> {
+    if tx.dialect() == Dialect::Postgres {
+        for t in TRIGGERED {
+            tx.execute_batch(&format!("ALTER TABLE {t} DISABLE TRIGGER USER"))?;
+        }
+    }
+    Ok(())
+}
+
+/// After the copy: what the triggers keep, rebuilt from the rows, and the triggers back on.
+pub fn end_load(tx: &Tx) -> DbResult<()> {
+    if tx.dialect() == Dialect::Postgres {
+        super::audit_counts::rebuild(tx)?;
+        super::connection_log_counts::rebuild(tx)?;
+        super::ai_sessions::rebuild_order(tx)?;
+        for t in TRIGGERED {
+            tx.execute_batch(&format!("ALTER TABLE {t} ENABLE TRIGGER USER"))?;
+        }
+    }
+    finish(tx)
+}
+
+/// PostgreSQL's identity columns go on after the copied values.
+fn finish(tx: &Tx) -> DbResult<()> {
     if tx.dialect() == Dialect::Postgres {
         for t in ["audit_logs", "connection_logs"] {
             tx.execute_batch(&format!(

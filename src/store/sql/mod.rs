@@ -78,7 +78,7 @@ impl<'a> Tx<'a> {
     pub fn execute_batch(&self, sql: &str) -> DbResult<()> {
         match self.0 {
             Inner::Lite(c) => Ok(c.execute_batch(sql)?),
-            Inner::Pg(c) => c.batch(sql),
+            Inner::Pg(c) => c.batch(&pg::translate(sql)),
         }
     }
 
