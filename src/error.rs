@@ -206,6 +206,10 @@ impl From<crate::store::sql::DbError> for ApiError {
     fn from(e: crate::store::sql::DbError) -> Self {
         if e.is_busy() {
             ApiError::unavailable(format!("database busy: {e}"))
+        } else if matches!(e, crate::store::sql::DbError::NulText) {
+            ApiError::bad_request(
+                "Text fields cannot contain the NUL character (\\u0000) when coderlite runs on PostgreSQL.",
+            )
         } else {
             ApiError::internal(format!("database: {e}"))
         }

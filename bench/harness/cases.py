@@ -135,6 +135,7 @@ def list_check(key):
     def check(body):
         items = body.get(key) or []
         return dict(rows=len(items), count=body.get("count"),
+                    digest=digest_ids([u.get("id") or u.get("user_id") for u in items]),
                     seats=sum(1 for u in items if u.get("has_ai_seat")))
     return check
 

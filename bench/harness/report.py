@@ -41,6 +41,57 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
 
 
+def coder_reference(pg, seat, ref_page, ref_count):
+    """The parts of Coder's answer to one case on PostgreSQL (page, count, seat look-up) and
+    their sum, or None when the reference did not run."""
+    wanted = [(ref_page, pg.get(ref_page)), (ref_count, pg.get(ref_count)), (ref_page, seat)]
+    parts = [v for want, v in wanted if want]
+    total = sum(med(p) for p in parts) if pg and all(p is not None for p in parts) else None
+    return parts, total
+
+
+def three_way(res, w):
+    """coderlite on SQLite, coderlite on PostgreSQL, Coder's queries on PostgreSQL."""
+    pres = res.get("pg_coderlite")
+    if not pres:
+        w(f"\n#### Three ways\n\ncoderlite on PostgreSQL: not run ({res.get('pg_coderlite_skipped', 'skipped')}).")
+        return
+    pg = (res.get("pg") or {}).get("results") or {}
+    seat = pg.get("h")
+    load = pres.get("load", {})
+    w("\n#### Three ways: coderlite on SQLite, coderlite on PostgreSQL, Coder's queries on PostgreSQL\n")
+    w(f"coderlite on PostgreSQL {pres.get('version', '?')} (a throwaway server with anchor-pg's settings, "
+      f"unix socket, `coderlite server --db postgres://...`), loaded from the same file with "
+      f"`coderlite migrate` ({load.get('migrate_s', 0):.0f} s; {' '.join(load.get('summary', []))}) "
+      f"and `VACUUM ANALYZE`. Go gzip client, median / p95 ms of the full HTTP response; Coder's "
+      f"column is its page + count + seat queries in PostgreSQL alone (no HTTP, no JSON).\n")
+    w("| case | what | coderlite SQLite | coderlite PostgreSQL | ≤ 5 ms | Coder's queries (PG) | "
+      "coderlite PG faster | same answer as SQLite |")
+    w("|---|---|---|---|---|---|---|---|")
+    for c in res.get("audit_cases", []):
+        cid, desc, _q, _off, ref_page, ref_count = c
+        lite, post = res["cases"].get(cid), pres["cases"].get(cid)
+        if not lite or not post:
+            continue
+        _, total = coder_reference(pg, seat, ref_page, ref_count)
+        same = "=" if (lite.get("digest"), lite.get("count")) == (post.get("digest"), post.get("count")) else "≠"
+        w(f"| {cid} | {desc} | {cell(lite)} | {cell(post)} | {ok(post['median_ms'] <= TARGET_PAGE_MS)} | "
+          f"{f'{total:.2f}' if total else '–'} | "
+          f"{ok(post['median_ms'] < total) if total else '–'} | {same} |")
+    for key in ("after_10000", "after_deep"):
+        lite, post = res["cursor"].get(key), pres["cursor"].get(key)
+        if lite and post:
+            w(f"| {key} | audit `after_id` keyset | {cell(lite)} | {cell(post)} | "
+              f"{ok(post['median_ms'] <= TARGET_CURSOR_MS)} | – | – | "
+              f"{'=' if lite.get('digest') == post.get('digest') else '≠'} |")
+    for key, lite in res["lists"].items():
+        post = pres["lists"].get(key)
+        if post:
+            w(f"| {key} | `{lite['path']}` | {cell(lite)} | {cell(post)} | "
+              f"{ok(post['median_ms'] <= TARGET_LIST_MS)} | – | – | "
+              f"{'=' if lite.get('digest') == post.get('digest') else '≠'} |")
+
+
 def comparison(res):
     """Rows of the main table and the ratios: (lines, ratios of a–x, ratios of g1–g5)."""
     pg = (res.get("pg") or {}).get("results") or {}
@@ -51,9 +102,7 @@ def comparison(res):
         st = res["cases"].get(cid)
         if not st:
             continue
-        wanted = [(ref_page, pg.get(ref_page)), (ref_count, pg.get(ref_count)), (ref_page, seat)]
-        parts = [v for want, v in wanted if want]
-        total = sum(med(p) for p in parts) if pg and all(p is not None for p in parts) else None
+        parts, total = coder_reference(pg, seat, ref_page, ref_count)
         ratio = total / st["median_ms"] if total else None
         (count_ratios if cid.startswith("g") else page_ratios).append(ratio)
         same = []
@@ -124,6 +173,7 @@ def render(res) -> str:
     if a and a.get("profiles", {}).get("identity"):
         w(f"\nCase a on the wire: {a.get('wire_bytes', 0):,} bytes {a.get('encoding')} (go), "
           f"{a['profiles']['identity'].get('wire_bytes', 0):,} bytes identity.")
+    three_way(res, w)
     combos_section(res, w)
     browser_line(res, w)
     if res.get("write"):

@@ -72,8 +72,17 @@ pub fn insert(conn: &Tx, meta: &RequestMeta, rec: &AuditRecord) -> DbResult<Stri
 /// `insert` with an explicit time (test rows from `POST /audit/testgenerate`).
 pub fn insert_at(conn: &Tx, meta: &RequestMeta, rec: &AuditRecord, now: i64) -> DbResult<String> {
     let id = crate::model::new_uuid();
-    let text = |s: &str| SqlValue::Text(s.to_string());
-    let opt = |s: &Option<String>| s.clone().map_or(SqlValue::Null, SqlValue::Text);
+    // PostgreSQL's text cannot hold U+0000: the record of (say) a refused request whose
+    // target held one keeps U+FFFD there, hashed as stored, so the attempt is still recorded.
+    let pg = conn.dialect() == crate::store::sql::Dialect::Postgres;
+    let text = |s: &str| {
+        SqlValue::Text(if pg && s.contains('\0') {
+            s.replace('\0', "\u{FFFD}")
+        } else {
+            s.to_string()
+        })
+    };
+    let opt = |s: &Option<String>| s.as_deref().map_or(SqlValue::Null, text);
     // In `store::audit_chain::COLUMNS` order; bound exactly as hashed.
     let values = [
         text(&id),

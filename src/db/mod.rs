@@ -175,6 +175,9 @@ impl Db {
             migrate_pg::migrate(&conn)?;
         }
         let pool = Pool::builder()
+            // A checkout is not a round trip: a broken connection is seen by `has_broken`
+            // and by the statement that meets it (answered 503, then dropped by the pool).
+            .test_on_check_out(false)
             .max_size(connections.max(1) + 1)
             .min_idle(Some(1))
             .connection_timeout(POOL_WAIT)

@@ -49,7 +49,11 @@ fn distinct(
     // A pattern too long for SQLite's GLOB (over 50,000 bytes) matches as a plain literal
     // prefix instead, as `contains_sql` does for long search terms.
     let glob = like_prefix_glob(prefix);
-    let (arg, matches) = if glob.len() > super::LIKE_PATTERN_MAX {
+    let (arg, matches) = if conn.dialect() == crate::store::sql::Dialect::Postgres {
+        // PostgreSQL matches Coder's `LIKE $1 || '%'` itself (`~~` is its LIKE operator,
+        // case-sensitive: the store's `LIKE` means SQLite's case-insensitive one there).
+        (prefix.to_string(), "{c} ~~ (?1 || '%')")
+    } else if glob.len() > super::LIKE_PATTERN_MAX {
         (prefix.to_string(), "substr({c}, 1, length(?1)) = ?1")
     } else {
         (glob, "{c} GLOB ?1")

@@ -198,6 +198,8 @@ pub fn begin_load(tx: &Tx) -> DbResult<()> {
 /// After the copy: what the triggers keep, rebuilt from the rows, and the triggers back on.
 pub fn end_load(tx: &Tx) -> DbResult<()> {
     if tx.dialect() == Dialect::Postgres {
+        // Statistics first: without them the rebuilds' joins are planned for empty tables.
+        tx.execute_batch("ANALYZE")?;
         super::audit_counts::rebuild(tx)?;
         super::connection_log_counts::rebuild(tx)?;
         super::ai_sessions::rebuild_order(tx)?;

@@ -126,7 +126,7 @@ pub fn page(
 ) -> DbResult<(Vec<SeatReportRow>, i64)> {
     let mut p = Params::default();
     let mut sql = report_sql(f, sort, &mut p);
-    let lim = if limit > 0 { limit } else { -1 };
+    let lim = if limit > 0 { limit } else { i64::MAX }; // none: the largest
     sql.push_str(&format!(
         " LIMIT {} OFFSET {}",
         p.push(lim),

@@ -133,7 +133,19 @@ fn access_matrix() {
             };
             let payload = row.body.map(|_| body.clone().into_bytes());
             let r = client.raw(row.method, path, payload, &[]);
-            let want = row.expected(column);
+            let mut want = row.expected(column);
+            if w.server.on_postgres() && row.path == "/api/v2/backup" && want == 201 {
+                // Online backups are SQLite's: on PostgreSQL the caller allowed to make one is
+                // told to use PostgreSQL's own tools (the others are refused before that).
+                want = 400;
+                if !r.message().contains("pg_dump") {
+                    mismatches.push(format!(
+                        "  POST /api/v2/backup as {caller}: on PostgreSQL, expected the \
+                         pg_dump answer, got {}",
+                        trimmed(&r.text)
+                    ));
+                }
+            }
             if r.status != want {
                 mismatches.push(format!(
                     "  {:6} {:55} as {:17} expected {want}, got {} — {}",
@@ -180,12 +192,12 @@ fn no_secrets_in(w: &World, fx: &Fixtures, seen: &[Seen]) {
             }
         }
     }
-    let db = w.server.sqlite();
+    let db = w.server.db();
     let mut stmt = db
         .prepare("SELECT username, hashed_password FROM users WHERE hashed_password <> ''")
         .expect("prepare");
     let hashes: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(coderlite::params![], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("query")
         .map(|r| r.expect("row"))
         .collect();

@@ -12,6 +12,7 @@ mod threads;
 mod ui;
 
 use crate::common::*;
+use crate::dbfix::{default_org_id, seed_user};
 use serde_json::{json, Value};
 
 /// Both route prefixes; every read route answers the same under each.
@@ -79,11 +80,15 @@ impl World {
         }
     }
 
-    /// Rows in a table, read from the file.
+    /// Rows in a table, read from the database.
     pub fn rows(&self, table: &str) -> i64 {
         self.s
-            .sqlite()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .db()
+            .query_row(
+                &format!("SELECT count(*) FROM {table}"),
+                coderlite::params![],
+                |r| r.get(0),
+            )
             .expect("count")
     }
 }

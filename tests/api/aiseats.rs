@@ -3,6 +3,7 @@
 //! `ai_governance_user_limit` entitlement with Coder's warnings.
 
 use crate::common::*;
+use crate::dbfix::{default_org_id, in_write_tx, insert_user};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -175,11 +176,11 @@ fn per_user_values_match_brute_force() {
         .post("/api/v2/aibridge/interceptions", json!(batch))
         .expect(201);
     {
-        let db = s.sqlite();
+        let db = s.db();
         for (name, st) in &status {
             db.execute(
                 "UPDATE users SET status = ?1 WHERE username = ?2",
-                rusqlite::params![st, name],
+                coderlite::params![st, name],
             )
             .expect("status");
         }
@@ -285,11 +286,7 @@ fn per_user_values_match_brute_force() {
     assert_eq!(seen, expected.len());
     // So do the users inside audit rows (rows acted by every third user, written through the
     // recorder so the hash chain stays intact).
-    {
-        let mut db = s.sqlite();
-        let tx = db
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .expect("tx");
+    in_write_tx(&s.db(), |tx| {
         for (name, id) in ids.iter().step_by(3) {
             let rec = coderlite::audit::AuditRecord::new(
                 id,
@@ -297,15 +294,11 @@ fn per_user_values_match_brute_force() {
                 coderlite::model::ResourceType::User,
             )
             .resource(id, name);
-            coderlite::audit::insert(
-                &coderlite::store::sql::Tx::sqlite(&tx),
-                &coderlite::request_meta::RequestMeta::system(),
-                &rec,
-            )
-            .expect("audit row");
+            coderlite::audit::insert(tx, &coderlite::request_meta::RequestMeta::system(), &rec)?;
         }
-        tx.commit().expect("commit");
-    }
+        Ok(())
+    })
+    .expect("audit rows");
     let rows = owner.get("/api/v2/audit?limit=1000").expect(200).body["audit_logs"].clone();
     let mut checked = 0;
     for row in rows.as_array().expect("rows") {

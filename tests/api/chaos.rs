@@ -19,7 +19,7 @@ mod crash;
 mod crash_checks;
 mod crash_client;
 
-use rusqlite::Connection;
+use coderlite::store::sql::Tx;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -122,7 +122,7 @@ pub struct AuditRow {
 }
 
 /// Every audit row with `seq > after_seq`, grouped by request id.
-pub fn audit_by_request(conn: &Connection, after_seq: i64) -> HashMap<String, Vec<AuditRow>> {
+pub fn audit_by_request(conn: &Tx, after_seq: i64) -> HashMap<String, Vec<AuditRow>> {
     let mut stmt = conn
         .prepare(
             "SELECT request_id, seq, resource_type, action, status_code, resource_id, \
@@ -130,9 +130,9 @@ pub fn audit_by_request(conn: &Connection, after_seq: i64) -> HashMap<String, Ve
         )
         .expect("prepare audit");
     let rows = stmt
-        .query_map([after_seq], |r| {
+        .query_map(coderlite::params![after_seq], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<String>(0)?,
                 AuditRow {
                     seq: r.get(1)?,
                     resource_type: r.get(2)?,
@@ -153,23 +153,25 @@ pub fn audit_by_request(conn: &Connection, after_seq: i64) -> HashMap<String, Ve
     out
 }
 
-pub fn max_seq(conn: &Connection) -> i64 {
-    conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM audit_logs", [], |r| {
-        r.get(0)
-    })
+pub fn max_seq(conn: &Tx) -> i64 {
+    conn.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM audit_logs",
+        coderlite::params![],
+        |r| r.get(0),
+    )
     .expect("max seq")
 }
 
 /// The hash chain is unbroken and the trigger-maintained counts match the rows.
-pub fn assert_chain_and_counts(conn: &Connection) {
-    let report = coderlite::store::audit_chain::verify(&coderlite::store::sql::Tx::sqlite(conn))
-        .expect("verify chain");
+pub fn assert_chain_and_counts(conn: &Tx) {
+    let report =
+        crate::dbfix::in_tx(conn, coderlite::store::audit_chain::verify).expect("verify chain");
     assert!(report.ok, "audit hash chain broken: {:?}", report.broken);
     let (rows, counted): (i64, i64) = conn
         .query_row(
             "SELECT (SELECT COUNT(*) FROM audit_logs), \
                     (SELECT COALESCE(SUM(n), 0) FROM audit_log_counts)",
-            [],
+            coderlite::params![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .expect("counts");

@@ -485,65 +485,8 @@ pub fn url_encode(s: &str) -> String {
         .collect()
 }
 
-/// The default organization's id, read from the file.
-pub fn default_org_id(server: &TestServer) -> String {
-    server
-        .sqlite()
-        .query_row(
-            "SELECT id FROM organizations WHERE is_default = 1",
-            [],
-            |r| r.get(0),
-        )
-        .expect("default organization")
-}
-
-/// Inserts an active password user (`PASSWORD`, email `<username>@example.com`) straight into
-/// the database — independent of the users endpoints — with `site_roles` and memberships
-/// `(organization id, organization roles)`; returns its id.
-pub fn insert_user(
-    server: &TestServer,
-    username: &str,
-    site_roles: &[&str],
-    orgs: &[(&str, &[&str])],
-) -> String {
-    let id = uuid::Uuid::new_v4().to_string();
-    let now = coderlite::timefmt::now_micros();
-    let db = server.sqlite();
-    db.execute(
-        "INSERT INTO users (id, email, username, hashed_password, status, login_type, rbac_roles, \
-         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'active', 'password', ?5, ?6, ?6)",
-        rusqlite::params![
-            id,
-            format!("{username}@example.com"),
-            username,
-            password_hash(),
-            json!(site_roles).to_string(),
-            now
-        ],
-    )
-    .expect("insert user");
-    for (org, roles) in orgs {
-        db.execute(
-            "INSERT INTO organization_members (organization_id, user_id, roles, created_at, \
-             updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-            rusqlite::params![org, id, json!(roles).to_string(), now],
-        )
-        .expect("insert member");
-    }
-    id
-}
-
-/// `insert_user`, then signs the user in: (id, signed-in client).
-pub fn seed_user(
-    server: &TestServer,
-    username: &str,
-    site_roles: &[&str],
-    orgs: &[(&str, &[&str])],
-) -> (String, Client) {
-    let id = insert_user(server, username, site_roles, orgs);
-    let client = server.login(&format!("{username}@example.com"), PASSWORD);
-    (id, client)
-}
+// The fixtures that write rows work on either engine (tests/api/dbfix.rs).
+pub use crate::dbfix::seed_user;
 
 /// The `key` of every item of the list `list` in a page (`""` where it is not a string;
 /// empty when there is no such list).

@@ -8,6 +8,7 @@ mod ops;
 mod ui;
 
 use crate::common::*;
+use crate::dbfix::{default_org_id, insert_user, seed_user};
 use serde_json::{json, Value};
 
 pub const PATH: &str = "/api/v2/connectionlog";
@@ -90,11 +91,15 @@ impl World {
         self.owner.get(&format!("{PATH}?{query}")).expect(200).body
     }
 
-    /// Rows in a table, read from the file.
+    /// Rows in a table, read from the database.
     pub fn rows(&self, table: &str) -> i64 {
         self.s
-            .sqlite()
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .db()
+            .query_row(
+                &format!("SELECT count(*) FROM {table}"),
+                coderlite::params![],
+                |r| r.get(0),
+            )
             .expect("count")
     }
 }

@@ -5,6 +5,7 @@
 //! ~40 ms each (Nagle's algorithm meeting the client's delayed ACK).
 
 use crate::common::*;
+use crate::dbfix::default_org_id;
 use flate2::read::GzDecoder;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};

@@ -27,10 +27,10 @@ fn first_user_login_logout() {
         .expect(401);
     assert_eq!(r.message(), "Incorrect email or password.");
     let failed: i64 = s
-        .sqlite()
+        .db()
         .query_row(
             "SELECT count(*) FROM audit_logs WHERE action = 'login' AND status_code = 401",
-            [],
+            coderlite::params![],
             |r| r.get(0),
         )
         .expect("count");

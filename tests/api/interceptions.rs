@@ -6,7 +6,9 @@ use crate::common::*;
 use serde_json::{json, Value};
 
 fn count_rows(s: &TestServer, sql: &str) -> i64 {
-    s.sqlite().query_row(sql, [], |r| r.get(0)).expect("count")
+    s.db()
+        .query_row(sql, coderlite::params![], |r| r.get(0))
+        .expect("count")
 }
 
 #[test]
@@ -40,10 +42,10 @@ fn create_one_and_list() {
 
     // One audit row for the request.
     let row: (String, String, String, i64) = s
-        .sqlite()
+        .db()
         .query_row(
             "SELECT action, resource_id, resource_target, status_code FROM audit_logs WHERE resource_type = 'ai_seat'",
-            [],
+            coderlite::params![],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .expect("audit row");

@@ -82,14 +82,16 @@ fn tokens_lifecycle() {
         .get(&format!("/api/v2/users/me/keys/{id}"))
         .expect(404);
     // Audit rows: create and delete, target = token name, no secrets.
-    let c = s.sqlite();
+    let c = s.db();
     let rows: Vec<(String, String, i64, String)> = c
         .prepare(
             "SELECT action, resource_target, status_code, diff FROM audit_logs \
              WHERE resource_type = 'api_key' AND action IN ('create', 'delete') ORDER BY seq",
         )
         .expect("prepare")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_map(coderlite::params![], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .expect("query")
         .map(|r| r.expect("row"))
         .collect();

@@ -11,6 +11,7 @@ mod chaos;
 mod common;
 mod connection_logs;
 mod contract;
+mod dbfix;
 mod encoding;
 mod engines;
 mod foundation;

@@ -2,6 +2,7 @@
 //! audit rows, has_ai_seat and a permission matrix.
 
 use crate::common::*;
+use crate::dbfix::{default_org_id, insert_user};
 use crate::orgs::{world, World};
 use serde_json::{json, Value};
 
@@ -17,7 +18,7 @@ fn names(body: &Value) -> Vec<String> {
 }
 
 fn audit_statuses(s: &TestServer, action: &str) -> Vec<(i64, String)> {
-    let db = s.sqlite();
+    let db = s.db();
     let mut stmt = db
         .prepare(
             "SELECT status_code, diff FROM audit_logs WHERE resource_type = 'organization_member' \
@@ -25,7 +26,7 @@ fn audit_statuses(s: &TestServer, action: &str) -> Vec<(i64, String)> {
         )
         .expect("prepare");
     let rows = stmt
-        .query_map([action], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(coderlite::params![action], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("query");
     rows.map(|r| r.expect("row")).collect()
 }
@@ -139,11 +140,11 @@ fn member_lifecycle_and_shape() {
     assert_eq!(audit_statuses(&w.server, "delete")[0].0, 204);
     let target: String = w
         .server
-        .sqlite()
+        .db()
         .query_row(
             "SELECT resource_target FROM audit_logs WHERE resource_type = 'organization_member' \
              AND action = 'delete'",
-            [],
+            coderlite::params![],
             |r| r.get(0),
         )
         .expect("target");
@@ -155,11 +156,11 @@ fn has_ai_seat_on_members() {
     let w = world();
     let (member_id, _) = w.user("member");
     w.server
-        .sqlite()
+        .db()
         .execute(
             "INSERT INTO aibridge_interceptions (id, initiator_id, provider, model, started_at) \
              VALUES ('6b0e7c1e-5f53-4d4f-9d0b-3f1f5b0d6c01', ?1, 'anthropic', 'claude', 0)",
-            [member_id],
+            coderlite::params![member_id],
         )
         .expect("interception");
     let seat = |body: &Value| -> Vec<(String, bool)> {
@@ -322,23 +323,23 @@ fn deprecated_list_search() {
     let w = world();
     let (member_id, _) = w.user("member");
     let base = "/api/v2/organizations/default/members";
-    let db = w.server.sqlite();
+    let db = w.server.db();
     db.execute(
         "UPDATE users SET github_com_user_id = 4242 WHERE username = 'auditor'",
-        [],
+        coderlite::params![],
     )
     .expect("gh");
     db.execute(
         "INSERT INTO users (id, email, username, is_system, status, login_type, created_at, \
          updated_at) VALUES ('c42fa6a0-8a4b-4f4e-bd0c-6a9d3b0c2e10', '', 'prebuilds', 1, \
          'active', 'none', 0, 0)",
-        [],
+        coderlite::params![],
     )
     .expect("system user");
     db.execute(
         "INSERT INTO organization_members (organization_id, user_id, roles, created_at, \
          updated_at) VALUES (?1, 'c42fa6a0-8a4b-4f4e-bd0c-6a9d3b0c2e10', '[]', 0, 0)",
-        [&w.default_org],
+        coderlite::params![w.default_org],
     )
     .expect("system member");
     let count = |q: &str| {
@@ -548,16 +549,23 @@ fn deep_member_pages() {
     let default_org = default_org_id(&s);
     let big = uuid::Uuid::new_v4().to_string();
     let small = uuid::Uuid::new_v4().to_string();
-    s.sqlite()
+    let users: Vec<String> = (0..1200)
+        .map(|i| {
+            format!(
+                "('00000000-0000-4000-8000-{i:012}', 'deep{i:04}@example.com', 'deep{i:04}', '', \
+                 'active', 'password', '[]', 0, 0)"
+            )
+        })
+        .collect();
+    let users = users.join(", ");
+    s.db()
         .execute_batch(&format!(
             "BEGIN;
              INSERT INTO organizations (id, name, created_at, updated_at)
                  VALUES ('{big}', 'big', 0, 0), ('{small}', 'small', 0, 0);
-             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 1199)
              INSERT INTO users (id, email, username, hashed_password, status, login_type,
                                 rbac_roles, created_at, updated_at)
-             SELECT printf('00000000-0000-4000-8000-%012d', i), printf('deep%04d@example.com', i),
-                    printf('deep%04d', i), '', 'active', 'password', '[]', 0, 0 FROM n;
+             VALUES {users};
              INSERT INTO organization_members (organization_id, user_id, roles, created_at, updated_at)
              SELECT o.id, u.id, '[]', 0, 0 FROM users u, organizations o
              WHERE u.username LIKE 'deep%' AND o.id IN ('{default_org}', '{big}');
@@ -621,7 +629,7 @@ fn deep_member_pages() {
     check(&small, "q=deep1", hundreds(10, 12), 2);
     check(&big, "limit=3", deep(0, 3), 1200);
     // A user leaving "big" (and one deleted) changes both counts at once.
-    s.sqlite()
+    s.db()
         .execute_batch(&format!(
             "DELETE FROM organization_members WHERE organization_id = '{big}' AND user_id = \
              '00000000-0000-4000-8000-000000001010';

@@ -1,11 +1,15 @@
 //! Operations: hash chain, retention, backup, streaming, metrics/health, configuration file.
 
 use crate::common::*;
+use crate::dbfix::AsTx;
 use crate::receiver::{Received, Receiver};
+use coderlite::params;
 use serde_json::json;
 
-fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).expect("count")
+fn count(conn: &impl AsTx, sql: &str) -> i64 {
+    conn.as_tx()
+        .query_row(sql, params![], |r| r.get(0))
+        .expect("count")
 }
 
 /// Writes `n` audit rows through the API (failed logins are recorded).
@@ -25,7 +29,8 @@ fn audit_chain_names_an_edited_row() {
     let s = TestServer::start();
     let owner = s.owner();
     audit_rows(&s, 5);
-    let total = count(&s.sqlite(), "SELECT count(*) FROM audit_logs");
+    let db = s.db();
+    let total = count(&db, "SELECT count(*) FROM audit_logs");
     assert!(total >= 6);
     let r = owner.get("/api/v2/audit/verify").expect(200);
     assert_eq!(r.body["ok"], true, "{}", r.text);
@@ -34,32 +39,36 @@ fn audit_chain_names_an_edited_row() {
     assert_eq!(r.body["head_hash"].as_str().map(str::len), Some(64));
     // Every row carries a hash linked to its predecessor.
     let unlinked = count(
-        &s.sqlite(),
+        &db,
         "SELECT count(*) FROM audit_logs a JOIN audit_logs b ON b.seq = (SELECT max(seq) FROM audit_logs WHERE seq < a.seq) WHERE a.prev_hash <> b.hash",
     );
     assert_eq!(unlinked, 0);
 
     assert_eq!(coderlite::cli::verify(&s.db_path), Ok(true));
 
-    // An attacker with the file drops the trigger and rewrites one row.
-    let conn = s.sqlite();
+    // An attacker with access to the database lifts the trigger and rewrites one row.
+    let conn = db;
     let (seq, id): (i64, String) = conn
         .query_row(
             "SELECT seq, id FROM audit_logs ORDER BY seq LIMIT 1 OFFSET 3",
-            [],
+            params![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .expect("row");
     let err = conn.execute(
         "UPDATE audit_logs SET status_code = 200 WHERE seq = ?1",
-        [seq],
+        params![seq],
     );
     assert!(err.is_err(), "the append-only trigger must refuse UPDATE");
-    conn.execute_batch("DROP TRIGGER audit_logs_append_only")
-        .expect("drop trigger");
+    conn.execute_batch(if conn.on_postgres() {
+        "ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_append_only"
+    } else {
+        "DROP TRIGGER audit_logs_append_only"
+    })
+    .expect("lift trigger");
     conn.execute(
         "UPDATE audit_logs SET status_code = 200 WHERE seq = ?1",
-        [seq],
+        params![seq],
     )
     .expect("tamper");
     let r = owner.get("/api/v2/audit/verify").expect(200);
@@ -72,17 +81,17 @@ fn audit_chain_names_an_edited_row() {
     // Deleting a row breaks the link of the row after it.
     conn.execute(
         "UPDATE audit_logs SET status_code = 401 WHERE seq = ?1",
-        [seq],
+        params![seq],
     )
     .expect("restore");
     let next: i64 = conn
         .query_row(
             "SELECT min(seq) FROM audit_logs WHERE seq > ?1",
-            [seq],
+            params![seq],
             |r| r.get(0),
         )
         .expect("next");
-    conn.execute("DELETE FROM audit_logs WHERE seq = ?1", [seq])
+    conn.execute("DELETE FROM audit_logs WHERE seq = ?1", params![seq])
         .expect("delete");
     let r = owner.get("/api/v2/audit/verify").expect(200);
     assert_eq!(r.body["broken"]["seq"], next);
@@ -100,6 +109,9 @@ fn audit_verify_needs_owner_or_auditor() {
 #[test]
 fn chain_rebuild_links_bulk_loaded_rows() {
     let s = TestServer::start();
+    // `rebuild` is what bulk loads into a SQLite file (import, seed) run; it lifts SQLite's
+    // trigger through sqlite_master.
+    crate::sqlite_only!(s);
     let _owner = s.owner();
     let conn = s.sqlite();
     // A bulk load writes rows without hashes.
@@ -202,17 +214,17 @@ fn bulk_rows(db: &Path, n: usize, age_micros: i64) {
     tx.commit().expect("commit");
 }
 
+/// The audit rows' ids in `seq` order, of a SQLite file or a server's database (its
+/// `db_path`: a file or a PostgreSQL URL).
 fn audit_ids(db: &Path) -> Vec<String> {
-    let conn = open(db);
+    let conn = crate::dbfix::open(db);
     let mut stmt = conn
         .prepare("SELECT id FROM audit_logs ORDER BY seq")
         .expect("prepare");
-    let ids = stmt
-        .query_map([], |r| r.get(0))
+    stmt.query_map(params![], |r| r.get(0))
         .expect("query")
         .collect::<Result<Vec<String>, _>>()
-        .expect("ids");
-    ids
+        .expect("ids")
 }
 
 fn login_fail(url: &str, n: usize) {
@@ -385,7 +397,7 @@ fn metrics_and_healthz() {
     assert!(t.contains("coderlite_db_pool_connections{pool=\"read\",state=\"idle\"}"));
     assert!(t.contains("coderlite_db_pool_wait_seconds_count{pool=\"write\"}"));
     assert!(t.contains("coderlite_ai_seats_in_use 0"));
-    let written = count(&s.sqlite(), "SELECT max(seq) FROM audit_logs");
+    let written = count(&s.db(), "SELECT max(seq) FROM audit_logs");
     assert!(t.contains(&format!("coderlite_audit_rows_written_total {written}")));
 }
 
@@ -542,10 +554,10 @@ fn stdout_sink_writes_one_json_line_per_row() {
     assert_eq!(got, want);
     assert_eq!(
         count(
-            &s.sqlite(),
+            &s.db(),
             "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'audit_stream_cursor.stdout'"
         ),
-        count(&s.sqlite(), "SELECT max(seq) FROM audit_logs")
+        count(&s.db(), "SELECT max(seq) FROM audit_logs")
     );
 }
 
@@ -561,6 +573,8 @@ fn online_backup_under_write_load_is_consistent() {
         c.backup_dir = Some(dir2);
         c.login_rate_limit = 0;
     });
+    // SQLite's online backup API copies the file while the server writes.
+    crate::sqlite_only!(s);
     let owner = s.owner();
     let (_, member) = create_user(&s, &owner, "bob", &[]);
     let (_, auditor) = create_user(&s, &owner, "carol", &["auditor"]);

@@ -2,6 +2,7 @@
 //! Also holds the role fixture (`World`) the members and roles tests share.
 
 use crate::common::*;
+use crate::dbfix::{insert_user, seed_user};
 use serde_json::{json, Value};
 
 /// A server with an owner, a second organization `other`, and one user per role. Every
@@ -91,7 +92,7 @@ pub fn world() -> World {
 }
 
 fn audit_rows(s: &TestServer, resource_type: &str, action: &str) -> Vec<(i64, String, String)> {
-    let db = s.sqlite();
+    let db = s.db();
     let mut stmt = db
         .prepare(
             "SELECT status_code, diff, resource_target FROM audit_logs \
@@ -99,7 +100,7 @@ fn audit_rows(s: &TestServer, resource_type: &str, action: &str) -> Vec<(i64, St
         )
         .expect("prepare");
     let rows = stmt
-        .query_map(rusqlite::params![resource_type, action], |r| {
+        .query_map(coderlite::params![resource_type, action], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .expect("query");

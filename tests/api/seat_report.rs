@@ -17,26 +17,26 @@ fn fold(slot: &mut (Option<i64>, Option<i64>), t: i64) {
 }
 
 fn brute_force(s: &TestServer) -> BTreeMap<String, Uses> {
-    let db = s.sqlite();
+    let db = s.db();
     let users: Vec<(String, String)> = db
         .prepare("SELECT id, username FROM users WHERE deleted = 0 AND is_system = 0")
         .expect("users")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(coderlite::params![], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("users");
     let intercepts: Vec<(String, i64)> = db
         .prepare("SELECT initiator_id, started_at FROM aibridge_interceptions")
         .expect("ai")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map(coderlite::params![], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("ai");
     let workspaces: BTreeMap<String, (String, bool)> = db
         .prepare("SELECT id, owner_id, deleted FROM workspaces")
         .expect("ws")
-        .query_map([], |r| {
-            Ok((r.get(0)?, (r.get(1)?, r.get::<_, i64>(2)? != 0)))
+        .query_map(coderlite::params![], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get::<i64>(2)? != 0)))
         })
         .expect("rows")
         .collect::<Result<_, _>>()
@@ -44,7 +44,9 @@ fn brute_force(s: &TestServer) -> BTreeMap<String, Uses> {
     let builds: Vec<(String, Option<i64>, i64)> = db
         .prepare("SELECT workspace_id, has_ai_task, created_at FROM workspace_builds")
         .expect("builds")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map(coderlite::params![], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("builds");

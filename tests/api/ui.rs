@@ -409,11 +409,11 @@ fn ui_ai_addon_column_pagination_and_url_state() {
         .expect("clock")
         .as_micros() as i64;
     server
-        .sqlite()
+        .db()
         .execute(
             "INSERT INTO aibridge_interceptions (id, initiator_id, provider, model, started_at) \
              VALUES (?1, ?2, 'anthropic', 'claude-sonnet', ?3)",
-            rusqlite::params![uuid::Uuid::new_v4().to_string(), seat_user, now],
+            coderlite::params![uuid::Uuid::new_v4().to_string(), seat_user, now],
         )
         .expect("interception");
     let token = owner.token.clone().expect("token");

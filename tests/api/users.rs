@@ -6,6 +6,7 @@ mod create;
 mod permissions;
 
 use crate::common::*;
+use coderlite::params;
 use serde_json::{json, Value};
 
 /// Inserts a user row directly (fixtures for search tests), member of the default org.
@@ -18,12 +19,12 @@ pub(crate) fn insert_user(s: &TestServer, username: &str, f: impl FnOnce(&mut Va
         "last_seen_at": 1_000_000_000_000i64,
     });
     f(&mut row);
-    let c = s.sqlite();
+    let c = s.db();
     c.execute(
         "INSERT INTO users (id, email, username, name, status, login_type, rbac_roles, \
          is_service_account, is_system, github_com_user_id, created_at, updated_at, last_seen_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
-        rusqlite::params![
+        params![
             id,
             row["email"].as_str().unwrap_or_default(),
             username,
@@ -42,7 +43,7 @@ pub(crate) fn insert_user(s: &TestServer, username: &str, f: impl FnOnce(&mut Va
     c.execute(
         "INSERT INTO organization_members (organization_id, user_id, roles, created_at, updated_at) \
          SELECT id, ?1, '[]', 0, 0 FROM organizations WHERE is_default = 1",
-        rusqlite::params![id],
+        params![id],
     )
     .expect("membership");
     id
@@ -88,14 +89,14 @@ fn list_search_keys() {
     });
     insert_user(&s, "sysbot", |r| r["is_system"] = json!(1));
     let gone = insert_user(&s, "zed", |_| {});
-    s.sqlite()
-        .execute("UPDATE users SET deleted = 1 WHERE id = ?1", [gone])
+    s.db()
+        .execute("UPDATE users SET deleted = 1 WHERE id = ?1", params![gone])
         .expect("delete");
 
-    s.sqlite()
+    s.db()
         .execute(
             "UPDATE users SET last_seen_at = 1700000000000000 WHERE username = 'admin'",
-            [],
+            params![],
         )
         .expect("seen");
     let r = owner.get("/api/v2/users").expect(200);
@@ -290,14 +291,14 @@ pub(crate) fn audit_rows(
     action: &str,
     status: i64,
 ) -> Vec<(String, String, String)> {
-    let c = s.sqlite();
+    let c = s.db();
     let mut stmt = c
         .prepare(
             "SELECT resource_id, resource_target, diff FROM audit_logs \
              WHERE resource_type = 'user' AND action = ?1 AND status_code = ?2 ORDER BY seq",
         )
         .expect("prepare");
-    stmt.query_map(rusqlite::params![action, status], |r| {
+    stmt.query_map(params![action, status], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
     })
     .expect("query")

@@ -57,12 +57,12 @@ fn create_read_and_shape() {
     create_workspace(&owner, "me", "mine", false);
 
     // Audit: workspace create + build #1 start, sharing the request id.
-    let db = s.sqlite();
+    let db = s.db();
     let (fields, reason, target): (String, Option<String>, String) = db
         .query_row(
             "SELECT additional_fields, build_reason, resource_target FROM audit_logs \
              WHERE resource_type = 'workspace' AND action = 'create' AND resource_id = ?1",
-            [w["id"].as_str().expect("id")],
+            coderlite::params![w["id"].as_str().expect("id")],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .expect("create row");
@@ -76,7 +76,7 @@ fn create_read_and_shape() {
     let (action, req_id): (String, String) = db
         .query_row(
             "SELECT action, request_id FROM audit_logs WHERE resource_type = 'workspace_build' AND resource_id = ?1",
-            [b["id"].as_str().expect("id")],
+            coderlite::params![b["id"].as_str().expect("id")],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .expect("build row");
@@ -140,10 +140,10 @@ fn builds_and_soft_delete() {
 
     // Audit rows for the stop build.
     let reason: String = s
-        .sqlite()
+        .db()
         .query_row(
             "SELECT build_reason FROM audit_logs WHERE resource_type = 'workspace_build' AND action = 'stop' AND resource_id = ?1",
-            [b2["id"].as_str().expect("id")],
+            coderlite::params![b2["id"].as_str().expect("id")],
             |r| r.get(0),
         )
         .expect("stop row");
@@ -172,10 +172,10 @@ fn builds_and_soft_delete() {
     let again = create_workspace(&owner, "bob", "dev", false);
     assert_ne!(again["id"], w["id"]);
     let n: i64 = s
-        .sqlite()
+        .db()
         .query_row(
             "SELECT count(*) FROM audit_logs WHERE resource_type = 'workspace' AND action = 'delete' AND resource_target = 'dev'",
-            [],
+            coderlite::params![],
             |r| r.get(0),
         )
         .expect("delete row");

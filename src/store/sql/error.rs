@@ -12,6 +12,9 @@ pub enum DbError {
     NoRows,
     #[error("column {idx}: {msg}")]
     Decode { idx: usize, msg: String },
+    /// A write of text holding U+0000, which PostgreSQL cannot store (bad input: 400).
+    #[error("text holds the NUL character, which PostgreSQL cannot store")]
+    NulText,
     #[error("{0}")]
     Other(String),
 }

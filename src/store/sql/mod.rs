@@ -5,6 +5,8 @@
 
 mod error;
 pub mod pg;
+mod pg_values;
+pub mod translate;
 mod value;
 
 pub use error::{DbError, DbResult};
@@ -78,7 +80,7 @@ impl<'a> Tx<'a> {
     pub fn execute_batch(&self, sql: &str) -> DbResult<()> {
         match self.0 {
             Inner::Lite(c) => Ok(c.execute_batch(sql)?),
-            Inner::Pg(c) => c.batch(&pg::translate(sql)),
+            Inner::Pg(c) => c.batch(&translate::translate(sql)),
         }
     }
 
@@ -200,7 +202,7 @@ impl Row<'_> {
     pub fn value(&self, idx: usize) -> DbResult<Value> {
         match self {
             Row::Lite(r) => Ok(r.get_ref(idx)?.into()),
-            Row::Pg(r) => pg::column(r, idx),
+            Row::Pg(r) => pg_values::column(r, idx),
         }
     }
 

@@ -9,14 +9,12 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 fn ids_where(w: &World, sql: &str, org: &str) -> BTreeSet<String> {
-    let db = w.server.sqlite();
+    let db = w.server.db();
     let mut stmt = db.prepare(sql).expect("prepare");
-    let rows = stmt
-        .query_map([org], |r| r.get::<_, String>(0))
+    stmt.query_map(coderlite::params![org], |r| r.get::<String>(0))
         .expect("query")
         .map(|r| r.expect("row"))
-        .collect();
-    rows
+        .collect()
 }
 
 /// Rows in both organizations: workspaces and builds, memberships, generated rows.

@@ -2,6 +2,7 @@
 //! credential state, fixture objects to read, and throwaway objects for mutations.
 
 use crate::common::*;
+use crate::dbfix::{default_org_id, insert_user, seed_user};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -122,10 +123,10 @@ impl World {
             .expect(200);
         let expired = w.tokens["expired"].clone();
         w.server
-            .sqlite()
+            .db()
             .execute(
                 "UPDATE api_keys SET expires_at = ?1 WHERE id = ?2",
-                rusqlite::params![
+                coderlite::params![
                     coderlite::timefmt::now_micros() - 3_600_000_000,
                     key_id(&expired)
                 ],

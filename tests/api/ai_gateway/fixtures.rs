@@ -79,10 +79,10 @@ fn usages_are_recorded_and_listed() {
     );
     // One audit row for the request, with what it recorded.
     let extra: String =
-        w.s.sqlite()
+        w.s.db()
             .query_row(
                 "SELECT additional_fields FROM audit_logs WHERE resource_type = 'ai_seat'",
-                [],
+                coderlite::params![],
                 |r| r.get(0),
             )
             .expect("audit row");

@@ -13,7 +13,7 @@ fn export_matches_the_api() {
     let owner = s.owner();
     let org = default_org_id(&s);
     // More than one export chunk (1000 rows), with awkward characters.
-    let tx_db = s.sqlite();
+    let tx_db = s.db();
     tx_db.execute_batch("BEGIN").expect("begin");
     for i in 0..1203 {
         let id = uuid::Uuid::new_v4().to_string();

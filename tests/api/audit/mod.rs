@@ -12,7 +12,8 @@ mod shape;
 mod testgenerate;
 
 use crate::common::*;
-use rusqlite::params;
+use crate::dbfix::{default_org_id, seed_user};
+use coderlite::params;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
@@ -35,7 +36,7 @@ fn ids(r: &Resp) -> Vec<String> {
 
 fn new_org(s: &TestServer, name: &str) -> String {
     let id = uuid::Uuid::new_v4().to_string();
-    s.sqlite()
+    s.db()
         .execute(
             "INSERT INTO organizations (id, name, display_name, icon, created_at, updated_at) \
              VALUES (?1, ?2, ?3, '/icon/x.svg', 0, 0)",
@@ -84,7 +85,7 @@ impl Default for Row<'_> {
 
 fn insert(s: &TestServer, r: Row) -> String {
     let id = uuid::Uuid::new_v4().to_string();
-    s.sqlite()
+    s.db()
         .execute(
             "INSERT INTO audit_logs (id, time, user_id, organization_id, ip, user_agent, resource_type, \
              resource_id, resource_target, action, diff, status_code, additional_fields, request_id, \
@@ -99,10 +100,10 @@ fn insert(s: &TestServer, r: Row) -> String {
 }
 
 fn count_rows(s: &TestServer, where_: &str) -> i64 {
-    s.sqlite()
+    s.db()
         .query_row(
             &format!("SELECT count(*) FROM audit_logs WHERE {where_}"),
-            [],
+            coderlite::params![],
             |r| r.get(0),
         )
         .expect("count")

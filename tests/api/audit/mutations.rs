@@ -95,7 +95,7 @@ fn every_mutation_writes_exactly_its_rows() {
         "{user} unsuccessfully attempted to write user {target}"
     );
     let roles: String = s
-        .sqlite()
+        .db()
         .query_row(
             "SELECT rbac_roles FROM users WHERE id = ?1",
             params![uid],

@@ -69,10 +69,10 @@ fn permissions_per_role() {
         assert_eq!(r.body["count"], 0);
         assert_eq!(r.body["audit_logs"], json!([]));
         let site_row: String = s
-            .sqlite()
+            .db()
             .query_row(
                 "SELECT id FROM audit_logs WHERE resource_target = 'site-row'",
-                [],
+                coderlite::params![],
                 |r| r.get(0),
             )
             .expect("row");

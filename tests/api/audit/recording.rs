@@ -66,14 +66,14 @@ fn failed_mutation_rolls_back_and_records_the_attempt() {
     let s = TestServer::start();
     let owner = s.owner();
     let (uid, _c) = seed_user(&s, "sally", &[], &[]);
-    s.sqlite()
+    s.db()
         .execute(
             "UPDATE users SET status = 'suspended' WHERE id = ?1",
             params![uid],
         )
         .expect("suspend");
     let keys_before: i64 = s
-        .sqlite()
+        .db()
         .query_row(
             "SELECT count(*) FROM api_keys WHERE user_id = ?1",
             params![uid],
@@ -87,7 +87,7 @@ fn failed_mutation_rolls_back_and_records_the_attempt() {
         )
         .expect(401);
     let keys_after: i64 = s
-        .sqlite()
+        .db()
         .query_row(
             "SELECT count(*) FROM api_keys WHERE user_id = ?1",
             params![uid],

@@ -7,7 +7,7 @@ fn every_q_key_filters_and_combines() {
     let org = default_org_id(&s);
     let acme = new_org(&s, "acme");
     let (bob, _) = seed_user(&s, "bob", &[], &[(&org, &[])]);
-    s.sqlite()
+    s.db()
         .execute(
             "UPDATE users SET email = 'Bob.Mixed@Example.com' WHERE id = ?1",
             params![bob],

@@ -6,7 +6,7 @@ fn rows_are_built_like_coder() {
     let owner = s.owner();
     let org = default_org_id(&s);
     let (amy, _) = seed_user(&s, "amy", &[], &[(&org, &[])]);
-    let db = s.sqlite();
+    let db = s.db();
     let ws = uuid::Uuid::new_v4().to_string();
     let gone_ws = uuid::Uuid::new_v4().to_string();
     let build = uuid::Uuid::new_v4().to_string();

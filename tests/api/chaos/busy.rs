@@ -9,6 +9,8 @@ use serde_json::json;
 #[test]
 fn a_busy_database_answers_503_and_writes_nothing() {
     let s = TestServer::start();
+    // Holds SQLite's write lock from a second connection.
+    crate::sqlite_only!(s);
     let owner = s.owner();
     let (uid, _) = seed_user(&s, "busy", &[], &[]);
     let audit_rows = |s: &TestServer| -> i64 {
@@ -20,7 +22,7 @@ fn a_busy_database_answers_503_and_writes_nothing() {
 
     let holder = s.sqlite();
     holder
-        .execute_batch("BEGIN IMMEDIATE; UPDATE settings SET key = key WHERE 0;")
+        .execute_batch("BEGIN IMMEDIATE; UPDATE settings SET key = key WHERE 1 = 0;")
         .expect("hold the write lock");
     // Reads are served from WAL snapshots meanwhile.
     owner.get(&format!("/api/v2/users/{uid}")).expect(200);

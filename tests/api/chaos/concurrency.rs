@@ -6,7 +6,8 @@
 use super::concurrency_readers::{run_reader, ReaderStats};
 use super::concurrency_writer::{run_writer, Owned, WriterLog};
 use super::{assert_chain_and_counts, audit_by_request, max_seq};
-use crate::common::{default_org_id, Client, TestServer, PASSWORD};
+use crate::common::{Client, TestDb, TestServer, PASSWORD};
+use crate::dbfix::default_org_id;
 use serde_json::json;
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
@@ -69,17 +70,12 @@ fn roles_of(json_list: &str) -> BTreeSet<String> {
 }
 
 /// The database holds exactly what writer `t`'s acknowledged writes say.
-fn check_state(
-    conn: &rusqlite::Connection,
-    org: &str,
-    log: &WriterLog,
-    failures: &mut Vec<String>,
-) {
+fn check_state(conn: &TestDb, org: &str, log: &WriterLog, failures: &mut Vec<String>) {
     for u in &log.users {
         let (name, status, roles): (String, String, String) = conn
             .query_row(
                 "SELECT name, status, rbac_roles FROM users WHERE id = ?1",
-                [&u.id],
+                coderlite::params![u.id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .expect("owned user");
@@ -92,7 +88,7 @@ fn check_state(
         let member: Option<String> = conn
             .query_row(
                 "SELECT roles FROM organization_members WHERE organization_id = ?1 AND user_id = ?2",
-                [org, &u.id],
+                coderlite::params![org, u.id],
                 |r| r.get(0),
             )
             .ok();
@@ -110,7 +106,7 @@ fn check_state(
     let builds: i64 = conn
         .query_row(
             "SELECT COUNT(*) FROM workspace_builds WHERE workspace_id = ?1",
-            [&log.workspace.0],
+            coderlite::params![log.workspace.0],
             |r| r.get(0),
         )
         .expect("builds");
@@ -121,22 +117,26 @@ fn check_state(
         ));
     }
     let mut stmt = conn
-        .prepare_cached("SELECT COUNT(*) FROM aibridge_interceptions WHERE id = ?1")
+        .prepare("SELECT COUNT(*) FROM aibridge_interceptions WHERE id = ?1")
         .expect("prepare");
     let lost = log
         .interceptions
         .iter()
-        .filter(|id| stmt.query_row([id], |r| r.get::<_, i64>(0)).expect("count") != 1)
+        .filter(|id| {
+            stmt.query_row(coderlite::params![id], |r| r.get::<i64>(0))
+                .expect("count")
+                != 1
+        })
         .count();
     if lost > 0 {
         failures.push(format!("{lost} acknowledged interceptions missing"));
     }
     let mut stmt = conn
-        .prepare_cached("SELECT COUNT(*) FROM users WHERE username = ?1 AND deleted = 0")
+        .prepare("SELECT COUNT(*) FROM users WHERE username = ?1 AND deleted = 0")
         .expect("prepare");
     for name in &log.created {
         if stmt
-            .query_row([name], |r| r.get::<_, i64>(0))
+            .query_row(coderlite::params![name], |r| r.get::<i64>(0))
             .expect("count")
             != 1
         {
@@ -161,7 +161,7 @@ fn concurrent_writers_and_readers_keep_every_write_and_one_audit_row_each() {
     let logs: Vec<WriterLog> = (0..WRITERS)
         .map(|t| setup_writer(&owner, &default_org, t))
         .collect();
-    let setup_seq = max_seq(&server.sqlite());
+    let setup_seq = max_seq(&server.db().tx());
     let ctx = Ctx {
         base: server.url.clone(),
         token: owner.token.clone().expect("token"),
@@ -193,8 +193,8 @@ fn concurrent_writers_and_readers_keep_every_write_and_one_audit_row_each() {
         .map(|h| h.join().expect("reader"))
         .collect();
 
-    let conn = server.sqlite();
-    let audit = audit_by_request(&conn, setup_seq);
+    let conn = server.db();
+    let audit = audit_by_request(&conn.tx(), setup_seq);
     let mut failures: Vec<String> = Vec::new();
     let mut sent: HashSet<&str> = HashSet::new();
     for log in &logs {
@@ -229,7 +229,7 @@ fn concurrent_writers_and_readers_keep_every_write_and_one_audit_row_each() {
     for s in &stats {
         failures.extend(s.failures.iter().cloned());
     }
-    assert_chain_and_counts(&conn);
+    assert_chain_and_counts(&conn.tx());
     let acked: usize = logs.iter().map(|l| l.acked.len()).sum();
     let busy: usize = logs.iter().map(|l| l.busy.len()).sum::<usize>()
         + stats.iter().map(|s| s.busy).sum::<usize>();

@@ -8,7 +8,7 @@
 
 use super::concurrency::Ctx;
 use super::{agent, send, Outcome};
-use rusqlite::Connection;
+use crate::common::TestDb;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -26,7 +26,7 @@ pub struct ReaderStats {
 struct Reader {
     ctx: Ctx,
     agent: ureq::Agent,
-    conn: Connection,
+    conn: TestDb,
     stats: ReaderStats,
 }
 
@@ -69,22 +69,21 @@ impl Reader {
     fn committed_ids(&self) -> HashSet<String> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT id FROM audit_logs")
+            .prepare("SELECT id FROM audit_logs")
             .expect("prepare");
-        let ids = stmt
-            .query_map([], |r| r.get::<_, String>(0))
+        stmt.query_map(coderlite::params![], |r| r.get::<String>(0))
             .expect("ids")
             .map(|r| r.expect("id"))
-            .collect();
-        ids
+            .collect()
     }
 
     /// (time, seq) of an audit row, from the database (rows are never deleted here).
     fn key(&self, id: &str) -> (i64, i64) {
         self.conn
+            .tx()
             .prepare_cached("SELECT time, seq FROM audit_logs WHERE id = ?1")
             .expect("prepare")
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(coderlite::params![id], |r| Ok((r.get(0)?, r.get(1)?)))
             .expect("row of a listed id")
     }
 
@@ -231,8 +230,7 @@ fn ids_of(v: &Value) -> Vec<String> {
 
 /// Runs reader `kind` (0..4) until the deadline; a walk or export under way is finished.
 pub fn run_reader(ctx: Ctx, kind: usize) -> ReaderStats {
-    let conn = Connection::open(&ctx.db_path).expect("open db");
-    conn.busy_timeout(Duration::from_secs(10)).expect("busy");
+    let conn = crate::dbfix::open(&ctx.db_path);
     let mut r = Reader {
         agent: agent(Duration::from_secs(60)),
         conn,

@@ -197,7 +197,7 @@ pub fn check_after_kill(
 ) {
     let mut failures = Vec::new();
     global_checks(conn, &sh.org, &mut failures);
-    let audit = audit_by_request(conn, 0);
+    let audit = audit_by_request(&coderlite::store::sql::Tx::sqlite(conn), 0);
     for (t, writes) in sent.iter().enumerate() {
         for s in writes {
             let committed = check_write(conn, &sh.org, &audit, s, &mut failures);
@@ -234,7 +234,7 @@ pub fn check_after_kill(
             ));
         }
     }
-    assert_chain_and_counts(conn);
+    assert_chain_and_counts(&coderlite::store::sql::Tx::sqlite(conn));
     assert!(
         failures.is_empty(),
         "after kill {kill_no}:\n{}",

@@ -619,14 +619,14 @@ fn export_csv_and_ndjson_equal_the_api() {
 
 /// Audit rows of the fixture (`workspace_agent`, `create`): `(status_code, additional_fields)`.
 fn fixture_audits(w: &World) -> Vec<(i64, String)> {
-    let db = w.s.sqlite();
+    let db = w.s.db();
     let mut st = db
         .prepare(
             "SELECT status_code, additional_fields FROM audit_logs \
              WHERE resource_type = 'workspace_agent' AND action = 'create' ORDER BY seq",
         )
         .expect("prepare");
-    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+    st.query_map(coderlite::params![], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("query")
         .map(|r| r.expect("row"))
         .collect()

@@ -6,15 +6,18 @@ mod retention;
 mod seed;
 
 use super::*;
+use coderlite::store::sql::Tx;
 
-fn one(conn: &rusqlite::Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).expect(sql)
+fn one(conn: &Tx, sql: &str) -> i64 {
+    conn.query_row(sql, coderlite::params![], |r| r.get(0))
+        .expect(sql)
 }
 
 /// The trigger-kept day and key counters equal a fresh count of the table, group by group.
 #[track_caller]
-pub fn assert_counters_exact(conn: &rusqlite::Connection) {
-    let fresh = "SELECT connect_time / 86400000000 - (connect_time < 0 AND connect_time % 86400000000 <> 0), \
+pub fn assert_counters_exact(conn: &Tx) {
+    let fresh = "SELECT connect_time / 86400000000 \
+                 - CASE WHEN connect_time < 0 AND connect_time % 86400000000 <> 0 THEN 1 ELSE 0 END, \
                  organization_id, type, state, count(*) FROM connection_logs GROUP BY 1, 2, 3, 4";
     let kept = "SELECT day, organization_id, type, state, n FROM connection_log_day_counts";
     let fresh_keys = "SELECT 'o:' || workspace_owner_id, type, state, count(*) FROM connection_logs GROUP BY 1, 2, 3 \
@@ -29,7 +32,7 @@ pub fn assert_counters_exact(conn: &rusqlite::Connection) {
     ] {
         let diff = one(
             conn,
-            &format!("SELECT count(*) FROM (SELECT * FROM ({a}) EXCEPT SELECT * FROM ({b}))"),
+            &format!("SELECT count(*) FROM (SELECT * FROM ({a}) a EXCEPT SELECT * FROM ({b}) b) d"),
         );
         assert_eq!(diff, 0, "counters differ from the rows:\n{a}\nEXCEPT\n{b}");
     }

@@ -2,6 +2,7 @@
 //! not empty, so their element types are checked too); `common::Client` checks each answer.
 
 use crate::common::*;
+use crate::dbfix::default_org_id;
 use serde_json::{json, Value};
 
 #[test]

@@ -12,7 +12,7 @@ pub fn check(
     resp: &raw::RawResp,
     before: &dbstate::Snapshot,
     after: &dbstate::Snapshot,
-    conn: &rusqlite::Connection,
+    conn: &crate::common::TestDb,
 ) -> Vec<String> {
     let mut p = Vec::new();
     let s = resp.status;

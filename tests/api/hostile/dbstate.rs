@@ -2,7 +2,9 @@
 //! without the bookkeeping columns a read legitimately touches), and the audit log's last
 //! sequence number. The audit count tables are derived from `audit_logs` by triggers.
 
-use rusqlite::types::ValueRef;
+use crate::common::TestDb;
+use coderlite::params;
+use coderlite::store::sql::Value;
 use std::collections::BTreeMap;
 
 /// Columns a read or a sign-in refreshes (activity bookkeeping, not data).
@@ -29,47 +31,77 @@ pub struct Snapshot {
     pub audit_seq: i64,
 }
 
-fn cell(v: ValueRef) -> String {
+fn cell(v: Value) -> String {
     match v {
-        ValueRef::Null => "NULL".into(),
-        ValueRef::Integer(i) => i.to_string(),
-        ValueRef::Real(f) => f.to_string(),
-        ValueRef::Text(t) => format!("'{}'", String::from_utf8_lossy(t)),
-        ValueRef::Blob(b) => format!("x'{}'", hex::encode(b)),
+        Value::Null => "NULL".into(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(f) => f.to_string(),
+        Value::Text(t) => format!("'{t}'"),
+        Value::Blob(b) => format!("x'{}'", hex::encode(b)),
     }
 }
 
-pub fn snapshot(conn: &rusqlite::Connection) -> Snapshot {
-    let names: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .expect("table names");
+/// One text column of every row.
+fn texts(conn: &TestDb, sql: &str, p: &[Value]) -> Vec<String> {
+    conn.prepare(sql)
+        .and_then(|mut s| s.query_map(p, |r| r.get(0))?.collect())
+        .expect(sql)
+}
+
+pub fn snapshot(conn: &TestDb) -> Snapshot {
+    let (tables_sql, columns_sql) = if conn.on_postgres() {
+        (
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() \
+             ORDER BY tablename",
+            "SELECT column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name::text = ?1 \
+             ORDER BY ordinal_position",
+        )
+    } else {
+        (
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             ORDER BY name",
+            "SELECT name FROM pragma_table_info(?1) ORDER BY cid",
+        )
+    };
+    let names = texts(conn, tables_sql, params![]);
+    assert!(
+        names.iter().any(|n| n == "users"),
+        "the snapshot sees the domain tables: {names:?}"
+    );
     let mut tables = BTreeMap::new();
     for name in names.into_iter().filter(|n| !SKIPPED.contains(&n.as_str())) {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM \"{name}\""))
-            .expect("select");
-        let cols: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
-        let keep: Vec<usize> = (0..cols.len())
-            .filter(|i| !BOOKKEEPING.contains(&(name.as_str(), cols[*i].as_str())))
+        let cols: Vec<String> = texts(conn, columns_sql, params![name])
+            .into_iter()
+            .filter(|c| !BOOKKEEPING.contains(&(name.as_str(), c.as_str())))
             .collect();
-        let mut rows: Vec<String> = stmt
-            .query_map([], |r| {
-                Ok(keep
-                    .iter()
-                    .map(|i| format!("{}={}", cols[*i], cell(r.get_ref_unwrap(*i))))
-                    .collect::<Vec<_>>()
-                    .join(", "))
+        let select = cols
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut rows: Vec<String> = conn
+            .prepare(&format!("SELECT {select} FROM \"{name}\""))
+            .and_then(|mut s| {
+                s.query_map(params![], |r| {
+                    let mut cells = Vec::with_capacity(cols.len());
+                    for (i, c) in cols.iter().enumerate() {
+                        cells.push(format!("{c}={}", cell(r.value(i)?)));
+                    }
+                    Ok(cells.join(", "))
+                })?
+                .collect()
             })
-            .and_then(|m| m.collect())
             .expect("rows");
         rows.sort();
         tables.insert(name, rows);
     }
     let audit_seq = conn
-        .query_row("SELECT COALESCE(MAX(seq), 0) FROM audit_logs", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM audit_logs",
+            params![],
+            |r| r.get(0),
+        )
         .expect("audit seq");
     Snapshot { tables, audit_seq }
 }
@@ -97,20 +129,20 @@ pub fn table_changes(before: &Snapshot, after: &Snapshot) -> Vec<String> {
 
 /// Audit rows written after `since`: each must record a failed attempt (status >= 400) with
 /// an empty diff. Returns the offending rows.
-pub fn bad_audit_rows(conn: &rusqlite::Connection, since: i64) -> Vec<String> {
+pub fn bad_audit_rows(conn: &TestDb, since: i64) -> Vec<String> {
     conn.prepare(
         "SELECT seq, action, resource_type, status_code, diff FROM audit_logs \
          WHERE seq > ?1 AND (status_code < 400 OR diff <> '{}') ORDER BY seq",
     )
     .and_then(|mut s| {
-        s.query_map([since], |r| {
+        s.query_map(params![since], |r| {
             Ok(format!(
                 "audit row seq={} action={} type={} status={} diff={}",
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                clip(&r.get::<_, String>(4)?)
+                r.get::<i64>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<i64>(3)?,
+                clip(&r.get::<String>(4)?)
             ))
         })?
         .collect()

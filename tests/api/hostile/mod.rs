@@ -119,7 +119,7 @@ impl Fixture {
 
     /// Runs every case against the server, returning one line per failed expectation.
     pub fn run(&self, cases: &[Case]) -> Vec<String> {
-        let conn = self.server.sqlite();
+        let conn = self.server.db();
         let mut failures = Vec::new();
         let mut before = dbstate::snapshot(&conn);
         for c in cases {

@@ -186,11 +186,11 @@ fn delete_user_rules() {
     bob_c.delete(&format!("/api/v2/users/{carl}")).expect(400);
     // A live workspace blocks deletion.
     {
-        let c = s.sqlite();
+        let c = s.db();
         c.execute(
             "INSERT INTO workspaces (id, owner_id, organization_id, name, created_at, updated_at, last_used_at) \
              SELECT ?1, ?2, id, 'ws', 0, 0, 0 FROM organizations WHERE is_default = 1",
-            rusqlite::params![uuid::Uuid::new_v4().to_string(), carl],
+            coderlite::params![uuid::Uuid::new_v4().to_string(), carl],
         )
         .expect("workspace");
     }
@@ -199,8 +199,8 @@ fn delete_user_rules() {
         r.message(),
         "You cannot delete a user that has workspaces. Delete their workspaces and try again!"
     );
-    s.sqlite()
-        .execute("UPDATE workspaces SET deleted = 1", [])
+    s.db()
+        .execute("UPDATE workspaces SET deleted = 1", coderlite::params![])
         .expect("soft delete ws");
     ua.delete(&format!("/api/v2/users/{carl}")).expect(200);
     let r = owner.delete(&format!("/api/v2/users/{bob}")).expect(200);
@@ -210,10 +210,10 @@ fn delete_user_rules() {
     assert_eq!(r.body["detail"], "API key is invalid.");
     owner.get(&format!("/api/v2/users/{bob}")).expect(400);
     let keys: i64 = s
-        .sqlite()
+        .db()
         .query_row(
             "SELECT count(*) FROM api_keys WHERE user_id = ?1",
-            [&bob],
+            coderlite::params![bob],
             |r| r.get(0),
         )
         .expect("count");

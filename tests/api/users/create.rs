@@ -2,6 +2,7 @@
 
 use super::{audit_rows, default_org, names};
 use crate::common::*;
+use crate::dbfix::default_org_id;
 use serde_json::{json, Value};
 
 #[test]

@@ -59,11 +59,11 @@ fn has_ai_seat_in_list_and_search() {
     let owner = s.owner();
     let ai = insert_user(&s, "ai-user", |_| {});
     insert_user(&s, "plain-user", |_| {});
-    s.sqlite()
+    s.db()
         .execute(
             "INSERT INTO aibridge_interceptions (id, initiator_id, provider, model, started_at) \
              VALUES (?1, ?2, 'openai', 'gpt', 0)",
-            rusqlite::params![uuid::Uuid::new_v4().to_string(), ai],
+            coderlite::params![uuid::Uuid::new_v4().to_string(), ai],
         )
         .expect("interception");
     let r = owner.get("/api/v2/users?q=user").expect(200);

@@ -62,12 +62,15 @@ fn import_loads_connection_logs_with_exact_counts() {
     import_dump(tmp.path(), &db).expect("import");
     {
         let c = rusqlite::Connection::open(&db).expect("open");
-        assert_eq!(one(&c, "SELECT count(*) FROM connection_logs"), 5);
-        assert_counters_exact(&c);
+        assert_eq!(
+            one(&Tx::sqlite(&c), "SELECT count(*) FROM connection_logs"),
+            5
+        );
+        assert_counters_exact(&Tx::sqlite(&c));
         // The counting trigger and the upsert index are back after the load.
         assert_eq!(
             one(
-                &c,
+                &Tx::sqlite(&c),
                 "SELECT count(*) FROM sqlite_master WHERE name IN \
                  ('connection_logs_counts_insert', 'connection_logs_connection_id', 'connection_logs_time')"
             ),

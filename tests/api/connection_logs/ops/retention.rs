@@ -67,7 +67,8 @@ fn retention_purges_old_rows_and_keeps_counts_exact() {
     let purger = server_on(&w.s.db_path, |c| {
         c.connection_log_retention = "1d".parse().expect("duration")
     });
-    let conn = w.s.sqlite();
+    let db = w.s.db();
+    let conn = db.tx();
     wait_for("the purge's audit row", || {
         one(
             &conn,
@@ -104,7 +105,7 @@ fn retention_purges_old_rows_and_keeps_counts_exact() {
         .query_row(
             "SELECT user_id, action, resource_target, additional_fields FROM audit_logs \
              WHERE resource_type = 'connection_log'",
-            [],
+            coderlite::params![],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .expect("purge row");
@@ -161,7 +162,8 @@ fn retention_purges_in_batches() {
     let _purger = server_on(&w.s.db_path, |c| {
         c.connection_log_retention = "2d".parse().expect("duration")
     });
-    let conn = w.s.sqlite();
+    let db = w.s.db();
+    let conn = db.tx();
     wait_for("the purge's audit row", || {
         one(
             &conn,
@@ -173,7 +175,7 @@ fn retention_purges_in_batches() {
     let fields: String = conn
         .query_row(
             "SELECT additional_fields FROM audit_logs WHERE resource_type = 'connection_log'",
-            [],
+            coderlite::params![],
             |r| r.get(0),
         )
         .expect("purge row");
@@ -245,10 +247,11 @@ fn retention_off_keeps_everything() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(w.rows("connection_logs"), old + new);
     assert_eq!(w.list("")["count"], old + new);
-    assert_counters_exact(&w.s.sqlite());
+    let db = w.s.db();
+    assert_counters_exact(&db.tx());
     assert_eq!(
         one(
-            &w.s.sqlite(),
+            &db.tx(),
             "SELECT count(*) FROM audit_logs WHERE resource_type = 'connection_log'"
         ),
         0

@@ -40,9 +40,9 @@ fn seed_makes_a_deterministic_mix_of_connection_logs() {
     };
     assert_eq!(digest(&a), digest(&b));
     let c = rusqlite::Connection::open(&a).expect("open");
-    let n = |sql: &str| one(&c, sql);
+    let n = |sql: &str| one(&Tx::sqlite(&c), sql);
     assert_eq!(n("SELECT count(*) FROM connection_logs"), 3_000);
-    assert_counters_exact(&c);
+    assert_counters_exact(&Tx::sqlite(&c));
     assert_eq!(n("SELECT count(DISTINCT type) FROM connection_logs"), 7);
     // Agent sessions: a connection id each, most closed with an exit code; web events: a user
     // and a status, never a disconnect.
@@ -103,8 +103,17 @@ fn seed_without_connection_logs_leaves_the_table_empty() {
     let db = tmp.path().join("a.db");
     seed(&db, 0);
     let c = rusqlite::Connection::open(&db).expect("open");
-    assert_eq!(one(&c, "SELECT count(*) FROM connection_logs"), 0);
-    assert_eq!(one(&c, "SELECT count(*) FROM connection_log_day_counts"), 0);
+    assert_eq!(
+        one(&Tx::sqlite(&c), "SELECT count(*) FROM connection_logs"),
+        0
+    );
+    assert_eq!(
+        one(
+            &Tx::sqlite(&c),
+            "SELECT count(*) FROM connection_log_day_counts"
+        ),
+        0
+    );
 }
 
 /// Deep offsets skip whole days through the day counters, and capped counts of filters the
@@ -124,7 +133,10 @@ fn seeded_deep_offsets_and_capped_counts_match_the_rows() {
             |r| r.get(0),
         )
         .expect("org");
-    let newest = one(&c, "SELECT max(connect_time) FROM connection_logs");
+    let newest = one(
+        &Tx::sqlite(&c),
+        "SELECT max(connect_time) FROM connection_logs",
+    );
     let mid = coderlite::timefmt::format_micros(newest - 30 * 86_400_000_000 - 7_777_777);
     let late = coderlite::timefmt::format_micros(newest - 60 * 86_400_000_000 + 3_333_333);
     // (q, SQL condition)
@@ -211,7 +223,7 @@ fn seeded_deep_offsets_and_capped_counts_match_the_rows() {
     let owner = s.login(OWNER_EMAIL, PASSWORD);
     for (q, cond) in &filters {
         let total = one(
-            &c,
+            &Tx::sqlite(&c),
             &format!("SELECT count(*) FROM connection_logs WHERE {cond}"),
         );
         for offset in [10_000, 12_345, total - 3, total + 5] {
@@ -244,7 +256,7 @@ fn seeded_deep_offsets_and_capped_counts_match_the_rows() {
     let owner = capped.login(OWNER_EMAIL, PASSWORD);
     for (q, cond) in &filters {
         let total = one(
-            &c,
+            &Tx::sqlite(&c),
             &format!("SELECT count(*) FROM connection_logs WHERE {cond}"),
         );
         let page = owner
