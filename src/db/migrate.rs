@@ -21,14 +21,19 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_ai_session_facet_sets.sql"),
 ];
 
+/// The refusal of a database a newer coderlite wrote (either engine).
+pub fn newer(version: i64, known: i64) -> String {
+    format!(
+        "the database was written by a newer coderlite (schema version {version}; this build knows up to {known}). Refusing to open it; upgrade coderlite."
+    )
+}
+
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(|e| format!("cannot read schema version: {e}"))?;
     if version > SCHEMA_VERSION {
-        return Err(format!(
-            "the database was written by a newer coderlite (schema version {version}; this build knows up to {SCHEMA_VERSION}). Refusing to open it; upgrade coderlite."
-        ));
+        return Err(newer(version, SCHEMA_VERSION));
     }
     if version == SCHEMA_VERSION {
         return Ok(());

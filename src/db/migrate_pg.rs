@@ -56,9 +56,7 @@ fn steps(conn: &PgConn) -> Result<(), String> {
         )
         .map_err(|e| format!("cannot read schema version: {e}"))?;
     if version > SCHEMA_VERSION {
-        return Err(format!(
-            "the database was written by a newer coderlite (schema version {version}; this build knows up to {SCHEMA_VERSION}). Refusing to open it; upgrade coderlite."
-        ));
+        return Err(super::migrate::newer(version, SCHEMA_VERSION));
     }
     if version == SCHEMA_VERSION {
         return Ok(());

@@ -357,20 +357,7 @@ pub fn lock_key(name: &str) -> i64 {
 /// `f` inside one PostgreSQL transaction begun by `begin`: committed when `f` is Ok, rolled
 /// back otherwise (also when the connection went away mid-way: the pool drops it).
 fn pg_tx<T>(conn: &PgConn, begin: &str, f: impl FnOnce(&Tx) -> ApiResult<T>) -> ApiResult<T> {
-    if let Err(e) = conn.batch(begin) {
-        let _ = conn.batch("ROLLBACK");
-        return Err(e.into());
-    }
-    match f(&Tx::postgres(conn)) {
-        Ok(v) => {
-            conn.batch("COMMIT")?;
-            Ok(v)
-        }
-        Err(e) => {
-            let _ = conn.batch("ROLLBACK");
-            Err(e)
-        }
-    }
+    Tx::postgres(conn).transaction(begin, f)
 }
 
 /// One immediate transaction around `f`.

@@ -72,18 +72,7 @@ impl TestDb {
         &self,
         f: impl FnOnce(&coderlite::store::sql::Tx) -> coderlite::store::sql::DbResult<T>,
     ) -> coderlite::store::sql::DbResult<T> {
-        let tx = self.tx();
-        tx.execute_batch("BEGIN")?;
-        match f(&tx) {
-            Ok(v) => {
-                tx.execute_batch("COMMIT")?;
-                Ok(v)
-            }
-            Err(e) => {
-                let _ = tx.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        self.tx().transaction("BEGIN", f)
     }
 }
 

@@ -78,27 +78,13 @@ pub fn in_write_tx<T>(db: &TestDb, f: impl FnOnce(&Tx) -> DbResult<T>) -> DbResu
     } else {
         "BEGIN IMMEDIATE"
     };
-    run_in_tx(&db.tx(), begin, f)
+    db.tx().transaction(begin, f)
 }
 
 /// `f` in one transaction on a handle (store functions that use savepoints need one on
 /// PostgreSQL), committed when it returns Ok.
 pub fn in_tx<T>(tx: &Tx, f: impl FnOnce(&Tx) -> DbResult<T>) -> DbResult<T> {
-    run_in_tx(tx, "BEGIN", f)
-}
-
-fn run_in_tx<T>(tx: &Tx, begin: &str, f: impl FnOnce(&Tx) -> DbResult<T>) -> DbResult<T> {
-    tx.execute_batch(begin)?;
-    match f(tx) {
-        Ok(v) => {
-            tx.execute_batch("COMMIT")?;
-            Ok(v)
-        }
-        Err(e) => {
-            let _ = tx.execute_batch("ROLLBACK");
-            Err(e)
-        }
-    }
+    tx.transaction("BEGIN", f)
 }
 
 /// A connection of its own to the database a server was configured with (`db_path`: the

@@ -94,6 +94,29 @@ impl<'a> Tx<'a> {
         self.prepare_cached(sql)?.query_row(params, f)
     }
 
+    /// `f` in one transaction begun by `begin` (`BEGIN`, or a stronger form): committed when
+    /// `f` is Ok, rolled back otherwise (also when `begin` itself fails part-way).
+    pub fn transaction<T, E: From<DbError>>(
+        &self,
+        begin: &str,
+        f: impl FnOnce(&Tx) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if let Err(e) = self.execute_batch(begin) {
+            let _ = self.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+        match f(self) {
+            Ok(v) => {
+                self.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
     /// A statement kept prepared on the connection (SQLite's cache; PostgreSQL's per-pooled-
     /// connection cache).
     pub fn prepare_cached(&self, sql: &str) -> DbResult<Stmt<'a>> {
