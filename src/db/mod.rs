@@ -225,7 +225,8 @@ impl Db {
     pub fn read_blocking<T>(&self, f: impl FnOnce(&Tx) -> ApiResult<T>) -> ApiResult<T> {
         match self.reader_blocking()? {
             Conn::Sqlite(c) => f(&Tx::sqlite(&c)),
-            Conn::Postgres(c) => pg_tx(&c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", f),
+            Conn::Postgres(c) => Tx::postgres_snapshot(&c)
+                .transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", f),
         }
     }
 

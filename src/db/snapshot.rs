@@ -19,7 +19,10 @@ impl Snapshot {
     }
 
     pub fn tx(&self) -> Tx<'_> {
-        self.0.as_ref().expect("open until dropped").tx()
+        match self.0.as_ref().expect("open until dropped") {
+            Conn::Sqlite(c) => Tx::sqlite(c),
+            Conn::Postgres(c) => Tx::postgres_snapshot(c),
+        }
     }
 }
 

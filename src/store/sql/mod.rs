@@ -34,7 +34,15 @@ pub enum Dialect {
 /// A connection (SQLite) or a connection inside its transaction, borrowed for one unit of
 /// work. Cheap to copy.
 #[derive(Clone, Copy)]
-pub struct Tx<'a>(Inner<'a>);
+pub struct Tx<'a>(Inner<'a>, Snapshot);
+
+/// Whether the handle runs inside a read-only snapshot (PostgreSQL's `REPEATABLE READ READ
+/// ONLY` reads), where a savepoint has nothing to keep apart.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Snapshot {
+    No,
+    ReadOnly,
+}
 
 #[derive(Clone, Copy)]
 enum Inner<'a> {
@@ -44,11 +52,22 @@ enum Inner<'a> {
 
 impl<'a> Tx<'a> {
     pub fn sqlite(conn: &'a rusqlite::Connection) -> Tx<'a> {
-        Tx(Inner::Lite(conn))
+        Tx(Inner::Lite(conn), Snapshot::No)
     }
 
     pub fn postgres(conn: &'a PgConn) -> Tx<'a> {
-        Tx(Inner::Pg(conn))
+        Tx(Inner::Pg(conn), Snapshot::No)
+    }
+
+    /// A PostgreSQL connection inside a read-only snapshot (`Db::read`, streamed exports).
+    pub fn postgres_snapshot(conn: &'a PgConn) -> Tx<'a> {
+        Tx(Inner::Pg(conn), Snapshot::ReadOnly)
+    }
+
+    /// Whether this is a read-only snapshot: one read in it sees what another does, and
+    /// nothing in it needs undoing.
+    pub fn is_read_snapshot(&self) -> bool {
+        self.1 == Snapshot::ReadOnly
     }
 
     pub fn dialect(&self) -> Dialect {
