@@ -143,6 +143,17 @@ CREATE INDEX aibridge_session_facets_session ON aibridge_session_facets
 CREATE FUNCTION json_array(a BIGINT, b BIGINT, c BIGINT, d BIGINT) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$ SELECT json_build_array(a, b, c, d)::text $$;
 
+-- A session's token sums over its completed interceptions: [input, output, cache read,
+-- cache write] (the rollup view and the token refresh both write them).
+CREATE FUNCTION aibridge_session_token_sums(sid TEXT, iid TEXT) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT json_array(COALESCE(sum(tu.input_tokens), 0)::bigint,
+           COALESCE(sum(tu.output_tokens), 0)::bigint,
+           COALESCE(sum(tu.cache_read_input_tokens), 0)::bigint,
+           COALESCE(sum(tu.cache_write_input_tokens), 0)::bigint)
+    FROM aibridge_interceptions s JOIN aibridge_token_usages tu ON tu.interception_id = s.id
+    WHERE s.session_id = sid AND s.initiator_id = iid AND s.ended_at IS NOT NULL
+$$;
+
 CREATE VIEW aibridge_session_order_rollup AS
 SELECT ai.session_id, ai.initiator_id, min(ai.started_at) AS min_started_at,
        max(ai.started_at) AS max_started_at, max(ai.ended_at) AS max_ended_at,
@@ -160,13 +171,7 @@ SELECT ai.session_id, ai.initiator_id, min(ai.started_at) AS min_started_at,
        (SELECT s.metadata FROM aibridge_interceptions s
         WHERE s.session_id = ai.session_id AND s.initiator_id = ai.initiator_id
           AND s.ended_at IS NOT NULL ORDER BY s.started_at, s.id LIMIT 1) AS metadata,
-       (SELECT json_array(COALESCE(sum(tu.input_tokens), 0)::bigint,
-               COALESCE(sum(tu.output_tokens), 0)::bigint,
-               COALESCE(sum(tu.cache_read_input_tokens), 0)::bigint,
-               COALESCE(sum(tu.cache_write_input_tokens), 0)::bigint)
-        FROM aibridge_interceptions s JOIN aibridge_token_usages tu ON tu.interception_id = s.id
-        WHERE s.session_id = ai.session_id AND s.initiator_id = ai.initiator_id
-          AND s.ended_at IS NOT NULL) AS token_sums,
+       aibridge_session_token_sums(ai.session_id, ai.initiator_id) AS token_sums,
        (SELECT up.prompt FROM aibridge_interceptions s
         JOIN aibridge_user_prompts up ON up.interception_id = s.id
         WHERE s.session_id = ai.session_id AND s.initiator_id = ai.initiator_id
@@ -230,13 +235,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION aibridge_session_token_refresh(sid TEXT, iid TEXT) RETURNS void LANGUAGE sql AS $$
-    UPDATE aibridge_session_order SET token_sums = (
-        SELECT json_array(COALESCE(sum(tu.input_tokens), 0)::bigint,
-               COALESCE(sum(tu.output_tokens), 0)::bigint,
-               COALESCE(sum(tu.cache_read_input_tokens), 0)::bigint,
-               COALESCE(sum(tu.cache_write_input_tokens), 0)::bigint)
-        FROM aibridge_interceptions s JOIN aibridge_token_usages tu ON tu.interception_id = s.id
-        WHERE s.session_id = sid AND s.initiator_id = iid AND s.ended_at IS NOT NULL)
+    UPDATE aibridge_session_order SET token_sums = aibridge_session_token_sums(sid, iid)
     WHERE session_id = sid AND initiator_id = iid;
 $$;
 

@@ -11,7 +11,7 @@ pub mod stats;
 
 use crate::config::Synchronous;
 use crate::error::{ApiError, ApiResult};
-use crate::store::sql::{Dialect, PgConn, PgManager, Tx};
+use crate::store::sql::{PgConn, PgManager, Tx};
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -190,13 +190,6 @@ impl Db {
             },
             stats: Default::default(),
         })
-    }
-
-    pub fn dialect(&self) -> Dialect {
-        match self.engine {
-            Engine::Sqlite { .. } => Dialect::Sqlite,
-            Engine::Postgres { .. } => Dialect::Postgres,
-        }
     }
 
     /// Runs `f` on a reader connection on the blocking pool (on PostgreSQL inside one

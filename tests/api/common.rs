@@ -65,15 +65,6 @@ impl TestDb {
     ) -> coderlite::store::sql::DbResult<coderlite::store::sql::Stmt<'_>> {
         self.tx().prepare(sql)
     }
-
-    /// `f` in one transaction (committed when it returns Ok): what store functions that use
-    /// savepoints need on PostgreSQL.
-    pub fn in_tx<T>(
-        &self,
-        f: impl FnOnce(&coderlite::store::sql::Tx) -> coderlite::store::sql::DbResult<T>,
-    ) -> coderlite::store::sql::DbResult<T> {
-        self.tx().transaction("BEGIN", f)
-    }
 }
 
 /// Returns from a test that exercises what only SQLite has (file locks, online backup,

@@ -77,17 +77,6 @@ impl<'a> Tx<'a> {
         }
     }
 
-    /// The SQLite connection, for what only SQLite has (bulk loading with journaling off,
-    /// `PRAGMA`s, online backup); an error naming `what` on PostgreSQL.
-    pub fn lite(&self, what: &str) -> DbResult<&'a rusqlite::Connection> {
-        match self.0 {
-            Inner::Lite(c) => Ok(c),
-            Inner::Pg(_) => Err(DbError::Other(format!(
-                "{what} is available on SQLite only"
-            ))),
-        }
-    }
-
     pub fn execute(&self, sql: &str, params: &[Value]) -> DbResult<usize> {
         match self.0 {
             Inner::Lite(c) => Ok(c.execute(sql, rusqlite::params_from_iter(params))?),
