@@ -138,7 +138,7 @@ async fn authenticate(req: HttpRequest) -> ApiResult<Option<Caller>> {
         .ok_or_else(|| ApiError::internal("database missing"))?
         .clone();
     let now = timefmt::now_micros();
-    let loaded = db.read(move |conn| load(conn, &token, now)).await?;
+    let loaded = db.lookup(move |conn| load(conn, &token, now)).await?;
     if let Some(expiry) = loaded.needs_touch {
         let ip = crate::request_meta::peer_ip(&req).unwrap_or_default();
         let key_id = loaded.caller.key_id.clone();

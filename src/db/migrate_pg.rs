@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations_pg/0001_core.sql"),
     include_str!("../../migrations_pg/0002_ai_gateway.sql"),
     include_str!("../../migrations_pg/0003_connection_logs.sql"),
+    include_str!("../../migrations_pg/0004_json_group_array.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -203,6 +203,18 @@ impl Db {
         actix_web::web::block(move || db.read_blocking(f)).await?
     }
 
+    /// `read` for a look-up whose statements need no common snapshot (the session check on
+    /// every request): on PostgreSQL each statement runs on its own, without the snapshot's
+    /// BEGIN and COMMIT (two round trips fewer); on SQLite the same as `read`.
+    pub async fn lookup<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Tx) -> ApiResult<T> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || f(&db.reader_blocking()?.tx())).await?
+    }
+
     /// Runs `f` inside one write transaction (SQLite: `BEGIN IMMEDIATE` on the writer);
     /// commits when `f` is Ok, rolls back otherwise.
     pub async fn write<T, F>(&self, f: F) -> ApiResult<T>

@@ -13,9 +13,25 @@ use crate::store::sql::Tx;
 /// Written as a CASE rather than `EXISTS .. OR EXISTS ..`: SQLite evaluates both subqueries
 /// of the OR, while the CASE skips the (costlier, per-workspace) second one for initiators —
 /// 13 ms instead of 22 ms for 1,000 audit rows on the benchmark dataset.
+///
+/// This is the form for a page's column: each row's own index look-ups. `LIMIT 1 OFFSET 0`
+/// keeps PostgreSQL from turning an EXISTS into one hash of every AI-task workspace (which it
+/// may do for as few as 50 rows: 2.5 ms where the look-ups take 0.7 ms); an EXISTS
+/// subquery with an OFFSET is run as written. SQLite runs both forms alike.
 pub fn has_ai_seat_sql(user_id_col: &str) -> String {
+    seat_case(user_id_col, " LIMIT 1 OFFSET 0")
+}
+
+/// `has_ai_seat_sql` as a filter or count over many users, which PostgreSQL may answer by
+/// hashing the sources once.
+pub fn has_ai_seat_filter_sql(user_id_col: &str) -> String {
+    seat_case(user_id_col, "")
+}
+
+fn seat_case(user_id_col: &str, fence: &str) -> String {
     format!(
-        "(CASE WHEN EXISTS (SELECT 1 {}) THEN 1 WHEN EXISTS (SELECT 1 {}) THEN 1 ELSE 0 END)",
+        "(CASE WHEN EXISTS (SELECT 1 {}{fence}) THEN 1 WHEN EXISTS (SELECT 1 {}{fence}) THEN 1 \
+         ELSE 0 END)",
         gateway_source_sql(user_id_col),
         task_source_sql(user_id_col)
     )
@@ -42,7 +58,7 @@ pub fn active_seat_count(conn: &Tx) -> DbResult<i64> {
     let sql = format!(
         "SELECT count(*) FROM users u WHERE u.status = 'active' AND u.deleted = 0 \
          AND u.is_system = 0 AND {} = 1",
-        has_ai_seat_sql("u.id")
+        has_ai_seat_filter_sql("u.id")
     );
     conn.prepare_cached(&sql)?
         .query_row(params![], |r| r.get(0))
@@ -82,7 +98,7 @@ mod tests {
             ),
             format!(
                 "SELECT count(*) FROM users u WHERE u.status = 'active' AND {}",
-                has_ai_seat_sql("u.id")
+                has_ai_seat_filter_sql("u.id")
             ),
         ] {
             let steps = plan(&Tx::sqlite(&conn), &sql);

@@ -5,7 +5,7 @@
 //! index look-up (`aibridge_interceptions_initiator (initiator_id, started_at)`,
 //! `workspaces_owner_name_live`, the partial `workspace_builds_ai_task`).
 
-use super::ai_seats::{gateway_source_sql, has_ai_seat_sql, task_source_sql};
+use super::ai_seats::{gateway_source_sql, has_ai_seat_filter_sql, task_source_sql};
 use super::{contains_sql, Params};
 use crate::model::seat_report::{
     SeatFilter, SeatReportRow, SeatSort, SeatSortKey, SOURCE_AI_GATEWAY, SOURCE_AI_TASK,
@@ -30,8 +30,8 @@ fn where_sql(f: &SeatFilter, p: &mut Params) -> String {
         wh.push(format!("u.status IN {}", p.push_list(&f.status)));
     }
     match f.has_seat {
-        Some(true) => wh.push(format!("{} = 1", has_ai_seat_sql("u.id"))),
-        Some(false) => wh.push(format!("{} = 0", has_ai_seat_sql("u.id"))),
+        Some(true) => wh.push(format!("{} = 1", has_ai_seat_filter_sql("u.id"))),
+        Some(false) => wh.push(format!("{} = 0", has_ai_seat_filter_sql("u.id"))),
         None => {}
     }
     match f.source.as_deref() {

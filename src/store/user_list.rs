@@ -1,7 +1,7 @@
 //! Users lists: the search conditions (shared with the paginated members list), the keyset
 //! and page clauses, and the page with its count in one snapshot.
 
-use super::ai_seats::has_ai_seat_sql;
+use super::ai_seats::has_ai_seat_filter_sql;
 use super::users::{user_columns, user_from_row};
 use super::Params;
 use crate::model::query::{Pagination, UsersFilter};
@@ -81,8 +81,8 @@ pub fn filter_sql(
         w.push(format!("lower(u.email) = lower({})", p.push(email.clone())));
     }
     match filter.has_ai_seat {
-        Some(true) => w.push(format!("{} = 1", has_ai_seat_sql("u.id"))),
-        Some(false) => w.push(format!("{} = 0", has_ai_seat_sql("u.id"))),
+        Some(true) => w.push(format!("{} = 1", has_ai_seat_filter_sql("u.id"))),
+        Some(false) => w.push(format!("{} = 0", has_ai_seat_filter_sql("u.id"))),
         None => {}
     }
     if let UserScope::SelfAndOrgs(orgs) = scope {

@@ -3,7 +3,7 @@
 
 use super::error::{DbError, DbResult};
 use super::pg_values::value_type;
-use super::translate::translate;
+use super::translate::{translate_paged, Translated};
 use super::value::Value;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Statement};
@@ -19,6 +19,9 @@ pub struct PgConn {
     /// `None` only while dropping.
     client: RefCell<Option<Client>>,
     cache: RefCell<HashMap<String, Statement>>,
+    texts: RefCell<HashMap<String, std::sync::Arc<Translated>>>,
+    /// Whether a transaction is open (a batch began one and none ended it).
+    in_transaction: std::cell::Cell<bool>,
 }
 
 /// The `postgres` client closes its connection by blocking on its own runtime, which panics
@@ -39,6 +42,8 @@ impl PgConn {
         PgConn {
             client: RefCell::new(Some(client)),
             cache: RefCell::new(HashMap::new()),
+            texts: RefCell::new(HashMap::new()),
+            in_transaction: std::cell::Cell::new(false),
         }
     }
 
@@ -54,15 +59,49 @@ impl PgConn {
     }
 
     fn statement(&self, sql: &str, params: &[Value]) -> DbResult<Statement> {
-        if let Some(s) = self.cache.borrow().get(sql) {
+        let translated = self.translated(sql);
+        // A page size or offset goes into the text as a number: planned with a parameter
+        // there, PostgreSQL assumes a tenth of the rows are wanted and keeps re-planning the
+        // page (custom plans), or caches a plan made for thousands of rows. With the numbers
+        // in the text, the plan is the page's, and it is reused (the statement cache keeps
+        // one statement per page size and offset; other values stay parameters).
+        let inline: Vec<(usize, i64, std::ops::Range<usize>)> = translated
+            .page_params
+            .iter()
+            .filter_map(|(n, span)| match params.get(n - 1) {
+                Some(Value::Integer(v)) => Some((*n, *v, span.clone())),
+                _ => None,
+            })
+            .collect();
+        let key: std::borrow::Cow<str> = if inline.is_empty() {
+            sql.into()
+        } else {
+            let mut k = sql.to_owned();
+            for (_, v, _) in &inline {
+                k.push('\0');
+                k.push_str(&v.to_string());
+            }
+            k.into()
+        };
+        if let Some(s) = self.cache.borrow().get(key.as_ref()) {
             return Ok(s.clone());
         }
-        let text = translate(sql);
+        let mut text = translated.text.clone();
+        for (_, v, span) in inline.iter().rev() {
+            text.replace_range(span.clone(), &v.to_string());
+        }
+        // A parameter now named nowhere in the text is still bound: its type is given.
+        let mut given = vec![Type::UNKNOWN; inline.iter().map(|(n, ..)| *n).max().unwrap_or(0)];
+        for (n, ..) in &inline {
+            if !text_names_param(&text, *n) {
+                given[n - 1] = Type::INT8;
+            }
+        }
         // A failed prepare aborts the transaction it runs in: the first prepare of a statement
-        // on a connection runs in a savepoint (outside a transaction the SAVEPOINT fails, and
-        // a failure aborts nothing).
-        let guarded = self.batch("SAVEPOINT coderlite_prepare").is_ok();
-        let first = self.client().prepare(&text);
+        // on a connection runs in a savepoint (outside a transaction a failure aborts nothing).
+        let guarded =
+            self.in_transaction.get() && self.batch("SAVEPOINT coderlite_prepare").is_ok();
+        let first = self.client().prepare_typed(&text, &given);
         if guarded {
             let end = if first.is_ok() {
                 "RELEASE coderlite_prepare"
@@ -82,7 +121,12 @@ impl PgConn {
                         || *c == postgres::error::SqlState::AMBIGUOUS_PARAMETER
                 }) =>
             {
-                let types: Vec<Type> = params.iter().map(value_type).collect();
+                let mut types: Vec<Type> = params.iter().map(value_type).collect();
+                for (n, t) in given.iter().enumerate() {
+                    if *t != Type::UNKNOWN && n < types.len() {
+                        types[n] = t.clone();
+                    }
+                }
                 self.client()
                     .prepare_typed(&text, &types)
                     .map_err(|e| prepare_error(e, &text))?
@@ -93,8 +137,22 @@ impl PgConn {
         if cache.len() >= STATEMENT_CACHE {
             cache.clear();
         }
-        cache.insert(sql.to_owned(), stmt.clone());
+        cache.insert(key.into_owned(), stmt.clone());
         Ok(stmt)
+    }
+
+    /// The statement's PostgreSQL text, rewritten once per connection.
+    fn translated(&self, sql: &str) -> std::sync::Arc<Translated> {
+        if let Some(t) = self.texts.borrow().get(sql) {
+            return t.clone();
+        }
+        let t = std::sync::Arc::new(translate_paged(sql));
+        let mut texts = self.texts.borrow_mut();
+        if texts.len() >= STATEMENT_CACHE {
+            texts.clear();
+        }
+        texts.insert(sql.to_owned(), t.clone());
+        t
     }
 
     fn args(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
@@ -122,12 +180,36 @@ impl PgConn {
 
     /// Several statements without parameters (simple query protocol).
     pub fn batch(&self, sql: &str) -> DbResult<()> {
-        Ok(self.client().batch_execute(sql)?)
+        let out = self.client().batch_execute(sql);
+        let mut words = sql
+            .split_whitespace()
+            .map(|w| w.trim_end_matches(';').to_ascii_uppercase());
+        match words.next().as_deref() {
+            Some("BEGIN" | "START") => self.in_transaction.set(out.is_ok()),
+            // A failed COMMIT ends the transaction too; `ROLLBACK TO` keeps it.
+            Some("COMMIT" | "END") => self.in_transaction.set(false),
+            Some("ROLLBACK") if words.next().as_deref() != Some("TO") => {
+                self.in_transaction.set(false)
+            }
+            _ => {}
+        }
+        Ok(out?)
     }
 
     pub fn is_closed(&self) -> bool {
         self.client.borrow().as_ref().is_none_or(Client::is_closed)
     }
+}
+
+/// Whether `$n` still appears in `text` (as `$n` not followed by another digit).
+fn text_names_param(text: &str, n: usize) -> bool {
+    let name = format!("${n}");
+    text.match_indices(&name).any(|(at, _)| {
+        !text[at + name.len()..]
+            .bytes()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })
 }
 
 /// A statement PostgreSQL refused to prepare: the message names the statement (its text only,

@@ -6,11 +6,32 @@
 /// `CROSS JOIN .. ON` → `JOIN .. ON`; SQLite's `INDEXED BY` / `NOT INDEXED` hints dropped. The functions of SQLite's
 /// that the store calls are defined in the PostgreSQL schema with SQLite's meaning.
 pub fn translate(sql: &str) -> String {
+    translate_paged(sql).text
+}
+
+/// A statement as PostgreSQL runs it, and where its page size and offset are parameters.
+#[derive(Debug, PartialEq)]
+pub struct Translated {
+    pub text: String,
+    /// The `$N` right after `LIMIT` or `OFFSET`: (N, its byte range in `text`).
+    pub page_params: Vec<(usize, std::ops::Range<usize>)>,
+}
+
+/// `translate`, also noting the parameters that are a `LIMIT` or an `OFFSET`.
+pub fn translate_paged(sql: &str) -> Translated {
     let b = sql.as_bytes();
     let mut out = String::with_capacity(sql.len() + 8);
+    let mut page_params = Vec::new();
     let (mut i, mut max, mut copied) = (0, 0usize, 0);
+    // Whether the last token was the word LIMIT or OFFSET.
+    let mut after_page_word = false;
     while i < b.len() {
+        let page_word = std::mem::take(&mut after_page_word);
         match b[i] {
+            c if c.is_ascii_whitespace() => {
+                after_page_word = page_word;
+                i += 1;
+            }
             q @ (b'\'' | b'"') => {
                 i += 1;
                 while i < b.len() && b[i] != q {
@@ -31,7 +52,6 @@ pub fn translate(sql: &str) -> String {
                 i += 2;
             }
             b'?' => {
-                out.push_str(&sql[copied..i]);
                 let start = i + 1;
                 let mut end = start;
                 while end < b.len() && b[end].is_ascii_digit() {
@@ -43,8 +63,13 @@ pub fn translate(sql: &str) -> String {
                     max + 1
                 };
                 max = max.max(n);
+                out.push_str(&sql[copied..i]);
+                let at = out.len();
                 out.push('$');
                 out.push_str(&n.to_string());
+                if page_word {
+                    page_params.push((n, at..out.len()));
+                }
                 i = end;
                 copied = end;
             }
@@ -55,6 +80,8 @@ pub fn translate(sql: &str) -> String {
                     i += 1;
                 }
                 let word = &sql[start..i];
+                after_page_word =
+                    word.eq_ignore_ascii_case("limit") || word.eq_ignore_ascii_case("offset");
                 if word.eq_ignore_ascii_case("integer") {
                     // SQLite's integers are 64-bit (`CAST(x AS INTEGER)`).
                     out.push_str(&sql[copied..start]);
@@ -118,12 +145,40 @@ pub fn translate(sql: &str) -> String {
         }
     }
     out.push_str(&sql[copied.min(sql.len())..]);
-    out
+    Translated {
+        text: out,
+        page_params,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::translate as placeholders;
+    use super::translate_paged;
+
+    #[test]
+    fn page_parameters_are_found() {
+        let t = translate_paged("SELECT ?1 FROM t WHERE 'LIMIT ?' LIMIT ?2 OFFSET\n ?3");
+        assert_eq!(
+            t.text,
+            "SELECT $1 FROM t WHERE 'LIMIT ?' LIMIT $2 OFFSET\n $3"
+        );
+        let spans: Vec<(usize, &str)> = t
+            .page_params
+            .iter()
+            .map(|(n, r)| (*n, &t.text[r.clone()]))
+            .collect();
+        assert_eq!(spans, vec![(2, "$2"), (3, "$3")]);
+        let t = translate_paged("SELECT x FROM t LIMIT (?1) OFFSET ?1 + 1");
+        assert_eq!(
+            t.page_params.len(),
+            1,
+            "only a parameter right after the word is one"
+        );
+        assert!(translate_paged("SELECT ?1 limit_x, ? FROM t")
+            .page_params
+            .is_empty());
+    }
 
     #[test]
     fn placeholders_are_numbered_outside_literals() {
