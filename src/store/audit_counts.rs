@@ -48,10 +48,14 @@ pub fn count_sql(f: &AuditFilter, scope: &AuditScope) -> Option<(String, Params)
     eq("resource_type", &f.resource_type);
     eq("action", &f.action);
     eq("build_reason", &f.build_reason);
-    let table = if dated {
-        "audit_log_day_counts"
-    } else {
-        "audit_log_counts"
+    let by_kind = f.resource_type.is_some() || f.action.is_some() || f.build_reason.is_some();
+    // A date range alone (or with organizations) sums the per-(day, organization) totals: a
+    // few rows a day instead of one per (organization, type, action, reason) of the day
+    // (a week on the 1M set: 42 rows instead of 1,003; PostgreSQL 1 ms -> 0.1 ms).
+    let table = match (dated, by_kind) {
+        (false, _) => "audit_log_counts",
+        (true, false) => "audit_log_day_totals",
+        (true, true) => "audit_log_day_counts",
     };
     let where_ = if w.is_empty() {
         String::new()
