@@ -67,7 +67,11 @@ struct Loaded {
 fn load(conn: &Tx, token: &str, now: i64) -> ApiResult<Loaded> {
     let (id, secret) = token::split(token)
         .map_err(|e| ApiError::unauthorized(format!("Invalid API key format: {e}")))?;
-    let key = store::api_keys::get(conn, id)?
+    let store::api_keys::Session {
+        key,
+        user,
+        org_roles,
+    } = store::api_keys::session(conn, id)?
         .ok_or_else(|| ApiError::unauthorized("API key is invalid."))?;
     if !token::secret_matches(secret, &key.hashed_secret) {
         return Err(ApiError::unauthorized("API key secret is invalid."));
@@ -83,8 +87,7 @@ fn load(conn: &Tx, token: &str, now: i64) -> ApiResult<Loaded> {
         email,
         status,
         site_roles,
-    } = store::users::session_user(conn, &key.user_id)?
-        .ok_or_else(|| ApiError::unauthorized("API key is invalid."))?;
+    } = user.ok_or_else(|| ApiError::unauthorized("API key is invalid."))?;
     if status == UserStatus::Suspended.as_str() {
         // Coder sends this text as the message itself, without the signed-out message.
         return Err(ApiError::new(
@@ -94,10 +97,7 @@ fn load(conn: &Tx, token: &str, now: i64) -> ApiResult<Loaded> {
             ),
         ));
     }
-    let org_roles: BTreeMap<String, Vec<String>> =
-        store::members::organization_roles(conn, &key.user_id)?
-            .into_iter()
-            .collect();
+    let org_roles: BTreeMap<String, Vec<String>> = org_roles.into_iter().collect();
     let needs_touch =
         if now - key.last_used >= TOUCH_INTERVAL_MICROS || status == UserStatus::Dormant.as_str() {
             let lifetime = key.lifetime_seconds * 1_000_000;

@@ -49,6 +49,55 @@ pub fn get(conn: &Tx, id: &str) -> DbResult<Option<ApiKeyRow>> {
         .optional()
 }
 
+/// What a request's session check reads, in one statement (one round trip on PostgreSQL):
+/// the key, its user when not deleted, and the user's roles in each organization.
+pub struct Session {
+    pub key: ApiKeyRow,
+    pub user: Option<super::users::SessionUser>,
+    /// (organization id, roles), by organization id.
+    pub org_roles: Vec<(String, Vec<String>)>,
+}
+
+pub fn session(conn: &Tx, id: &str) -> DbResult<Option<Session>> {
+    // Each membership as "<organization id> <roles JSON>" (an id holds no space).
+    conn.prepare_cached(
+        "SELECT k.id, k.hashed_secret, k.user_id, k.login_type, k.lifetime_seconds, \
+         k.token_name, k.scopes, k.ip_address, k.created_at, k.updated_at, k.last_used, \
+         k.expires_at, u.id, u.username, u.email, u.status, u.rbac_roles, \
+         (SELECT json_group_array(om.organization_id || ' ' || om.roles) \
+          FROM organization_members om WHERE om.user_id = u.id) \
+         FROM api_keys k LEFT JOIN users u ON u.id = k.user_id AND u.deleted = 0 \
+         WHERE k.id = ?1",
+    )?
+    .query_row(params![id], |r| {
+        let key = key_from_row(r)?;
+        let user = match r.get::<Option<String>>(12)? {
+            None => None,
+            Some(_) => Some(super::users::SessionUser {
+                username: r.get(13)?,
+                email: r.get(14)?,
+                status: r.get(15)?,
+                site_roles: super::json_list(&r.get::<String>(16)?),
+            }),
+        };
+        let mut org_roles: Vec<(String, Vec<String>)> =
+            super::json_list(&r.get::<Option<String>>(17)?.unwrap_or_default())
+                .into_iter()
+                .filter_map(|m| {
+                    let (org, roles) = m.split_once(' ')?;
+                    Some((org.to_string(), super::json_list(roles)))
+                })
+                .collect();
+        org_roles.sort();
+        Ok(Session {
+            key,
+            user,
+            org_roles,
+        })
+    })
+    .optional()
+}
+
 pub fn insert(conn: &Tx, k: &ApiKeyRow) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO api_keys (id, hashed_secret, user_id, login_type, lifetime_seconds, token_name, \

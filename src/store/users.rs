@@ -195,18 +195,3 @@ pub struct SessionUser {
     pub status: String,
     pub site_roles: Vec<String>,
 }
-
-pub fn session_user(conn: &Tx, id: &str) -> DbResult<Option<SessionUser>> {
-    conn.prepare_cached(
-        "SELECT username, email, status, rbac_roles FROM users WHERE id = ?1 AND deleted = 0",
-    )?
-    .query_row(params![id], |r| {
-        Ok(SessionUser {
-            username: r.get(0)?,
-            email: r.get(1)?,
-            status: r.get(2)?,
-            site_roles: json_list(&r.get::<String>(3)?),
-        })
-    })
-    .optional()
-}
