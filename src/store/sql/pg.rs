@@ -68,10 +68,12 @@ impl PgConn {
         let inline: Vec<(usize, i64, std::ops::Range<usize>)> = translated
             .page_params
             .iter()
-            .filter_map(|(n, span)| match params.get(n - 1) {
-                Some(Value::Integer(v)) => Some((*n, *v, span.clone())),
-                _ => None,
-            })
+            .filter_map(
+                |(n, span)| match n.checked_sub(1).and_then(|i| params.get(i)) {
+                    Some(Value::Integer(v)) => Some((*n, *v, span.clone())),
+                    _ => None,
+                },
+            )
             .collect();
         let key: std::borrow::Cow<str> = if inline.is_empty() {
             sql.into()
