@@ -11,7 +11,6 @@ use crate::store::sql::Tx;
 use crate::timefmt;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -97,7 +96,6 @@ fn load(conn: &Tx, token: &str, now: i64) -> ApiResult<Loaded> {
             ),
         ));
     }
-    let org_roles: BTreeMap<String, Vec<String>> = org_roles.into_iter().collect();
     let needs_touch =
         if now - key.last_used >= TOUCH_INTERVAL_MICROS || status == UserStatus::Dormant.as_str() {
             let lifetime = key.lifetime_seconds * 1_000_000;

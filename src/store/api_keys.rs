@@ -54,8 +54,8 @@ pub fn get(conn: &Tx, id: &str) -> DbResult<Option<ApiKeyRow>> {
 pub struct Session {
     pub key: ApiKeyRow,
     pub user: Option<super::users::SessionUser>,
-    /// (organization id, roles), by organization id.
-    pub org_roles: Vec<(String, Vec<String>)>,
+    /// The user's roles by organization id.
+    pub org_roles: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 pub fn session(conn: &Tx, id: &str) -> DbResult<Option<Session>> {
@@ -80,15 +80,13 @@ pub fn session(conn: &Tx, id: &str) -> DbResult<Option<Session>> {
                 site_roles: super::json_list(&r.get::<String>(16)?),
             }),
         };
-        let mut org_roles: Vec<(String, Vec<String>)> =
-            super::json_list(&r.get::<Option<String>>(17)?.unwrap_or_default())
-                .into_iter()
-                .filter_map(|m| {
-                    let (org, roles) = m.split_once(' ')?;
-                    Some((org.to_string(), super::json_list(roles)))
-                })
-                .collect();
-        org_roles.sort();
+        let org_roles = super::json_list(&r.get::<Option<String>>(17)?.unwrap_or_default())
+            .into_iter()
+            .filter_map(|m| {
+                let (org, roles) = m.split_once(' ')?;
+                Some((org.to_string(), super::json_list(roles)))
+            })
+            .collect();
         Ok(Session {
             key,
             user,

@@ -92,12 +92,11 @@ impl PgConn {
         for (_, v, span) in inline.iter().rev() {
             text.replace_range(span.clone(), &v.to_string());
         }
-        // A parameter now named nowhere in the text is still bound: its type is given.
+        // An inlined parameter is still bound (and may be named nowhere else): its type is
+        // given, the integer it holds; the others are left to PostgreSQL (UNKNOWN).
         let mut given = vec![Type::UNKNOWN; inline.iter().map(|(n, ..)| *n).max().unwrap_or(0)];
         for (n, ..) in &inline {
-            if !text_names_param(&text, *n) {
-                given[n - 1] = Type::INT8;
-            }
+            given[n - 1] = Type::INT8;
         }
         // A failed prepare aborts the transaction it runs in: the first prepare of a statement
         // on a connection runs in a savepoint (outside a transaction a failure aborts nothing).
@@ -123,12 +122,8 @@ impl PgConn {
                         || *c == postgres::error::SqlState::AMBIGUOUS_PARAMETER
                 }) =>
             {
-                let mut types: Vec<Type> = params.iter().map(value_type).collect();
-                for (n, t) in given.iter().enumerate() {
-                    if *t != Type::UNKNOWN && n < types.len() {
-                        types[n] = t.clone();
-                    }
-                }
+                // (An inlined parameter's value is an integer: INT8, as `given` has it.)
+                let types: Vec<Type> = params.iter().map(value_type).collect();
                 self.client()
                     .prepare_typed(&text, &types)
                     .map_err(|e| prepare_error(e, &text))?
@@ -201,17 +196,6 @@ impl PgConn {
     pub fn is_closed(&self) -> bool {
         self.client.borrow().as_ref().is_none_or(Client::is_closed)
     }
-}
-
-/// Whether `$n` still appears in `text` (as `$n` not followed by another digit).
-fn text_names_param(text: &str, n: usize) -> bool {
-    let name = format!("${n}");
-    text.match_indices(&name).any(|(at, _)| {
-        !text[at + name.len()..]
-            .bytes()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit())
-    })
 }
 
 /// A statement PostgreSQL refused to prepare: the message names the statement (its text only,
