@@ -66,6 +66,41 @@ CREATE TABLE organization_members (
     PRIMARY KEY (organization_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX organization_members_user ON organization_members (user_id, organization_id);
+-- The number of users, and of each organization's memberships, kept by the triggers below
+-- (the unfiltered users and members pages subtract the few hidden users from these).
+CREATE TABLE user_total (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO user_total VALUES (1, 0);
+CREATE TABLE organization_member_counts (
+    organization_id TEXT PRIMARY KEY,
+    n               INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER user_total_insert AFTER INSERT ON users
+BEGIN
+    UPDATE user_total SET n = n + 1;
+END;
+CREATE TRIGGER user_total_delete AFTER DELETE ON users
+BEGIN
+    UPDATE user_total SET n = n - 1;
+END;
+CREATE TRIGGER organization_member_counts_insert AFTER INSERT ON organization_members
+BEGIN
+    INSERT INTO organization_member_counts VALUES (NEW.organization_id, 1)
+    ON CONFLICT (organization_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER organization_member_counts_delete AFTER DELETE ON organization_members
+BEGIN
+    UPDATE organization_member_counts SET n = n - 1 WHERE organization_id = OLD.organization_id;
+END;
+CREATE TRIGGER organization_member_counts_update AFTER UPDATE OF organization_id
+    ON organization_members
+BEGIN
+    UPDATE organization_member_counts SET n = n - 1 WHERE organization_id = OLD.organization_id;
+    INSERT INTO organization_member_counts VALUES (NEW.organization_id, 1)
+    ON CONFLICT (organization_id) DO UPDATE SET n = n + 1;
+END;
 
 CREATE TABLE api_keys (
     id               TEXT PRIMARY KEY,                       -- the 10-character public key id

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Bump with every schema change and add a step to `MIGRATIONS`.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 /// Steps from version N-1 to N (index 0 = from 1 to 2).
 const MIGRATIONS: &[&str] = &[
@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_ai_session_facet_indexes.sql"),
     include_str!("../../migrations/0010_ai_session_rollups.sql"),
     include_str!("../../migrations/0011_ai_session_facet_sets.sql"),
+    include_str!("../../migrations/0012_user_and_member_counts.sql"),
 ];
 
 /// The refusal of a database a newer coderlite wrote (either engine).

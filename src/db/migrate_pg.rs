@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations_pg/0003_connection_logs.sql"),
     include_str!("../../migrations_pg/0004_json_group_array.sql"),
     include_str!("../../migrations_pg/0005_users_list_cover.sql"),
+    include_str!("../../migrations_pg/0006_user_and_member_counts.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -102,10 +102,11 @@ pub fn get(
         .optional()
 }
 
-/// Live members of `?1` (memberships minus hidden users' ones), from indexes only.
+/// Live members of `?1`: the trigger-kept number of memberships minus hidden users' ones
+/// (from indexes).
 fn live_members_sql() -> String {
     format!(
-        "(SELECT count(*) FROM organization_members WHERE organization_id = ?1) - \
+        "COALESCE((SELECT n FROM organization_member_counts WHERE organization_id = ?1), 0) - \
          (SELECT count(*) FROM users u CROSS JOIN organization_members m \
           ON m.organization_id = ?1 AND m.user_id = u.id WHERE {})",
         user_list::HIDDEN_USERS
@@ -144,8 +145,8 @@ pub fn paginated(
     let member_params = Params(p.0.clone());
     let org_params = Params(vec![org_id.to_value()]);
     let live_sql = format!(
-        "SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users u WHERE {}), {}",
-        user_list::HIDDEN_USERS,
+        "SELECT {}, {}",
+        user_list::live_humans_count_sql(),
         live_members_sql()
     );
     let plain = wh == user_list::LIVE_HUMANS;

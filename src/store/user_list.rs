@@ -17,6 +17,12 @@ pub const LIVE_HUMANS: &str = "u.deleted = 0 AND u.is_system = 0";
 /// Users excluded by `LIVE_HUMANS` (served by the partial index `users_hidden`).
 pub const HIDDEN_USERS: &str = "u.deleted <> 0 OR u.is_system <> 0";
 
+/// The number of users matching `LIVE_HUMANS`: the trigger-kept number of users minus the
+/// few hidden ones (from `users_hidden`).
+pub fn live_humans_count_sql() -> String {
+    format!("(SELECT n FROM user_total) - (SELECT count(*) FROM users u WHERE {HIDDEN_USERS})")
+}
+
 /// WHERE fragment (no `WHERE`) over alias `u` for a users search: never deleted or system
 /// users, the filter's conditions, and the caller's read scope (`scope` for `caller_id`).
 /// Shared by `GET /users` and the paginated members list.
@@ -141,7 +147,7 @@ pub fn list_sql(
     }
     let count_params = Params(p.0.clone());
     let count_sql = if wh == LIVE_HUMANS {
-        format!("SELECT (SELECT count(*) FROM users) - (SELECT count(*) FROM users u WHERE {HIDDEN_USERS})")
+        format!("SELECT {}", live_humans_count_sql())
     } else {
         format!("SELECT count(*) FROM users u WHERE {wh}")
     };

@@ -77,7 +77,8 @@ pub fn resolve_id(conn: &Tx, value: &str) -> DbResult<Option<String>> {
 
 /// Number of non-system users ever created and not deleted (for `GET /users/first`).
 pub fn count_humans(conn: &Tx) -> DbResult<i64> {
-    conn.prepare_cached("SELECT count(*) FROM users WHERE is_system = 0 AND deleted = 0")?
+    let sql = format!("SELECT {}", super::user_list::live_humans_count_sql());
+    conn.prepare_cached(&sql)?
         .query_row(params![], |r| r.get(0))
 }
 

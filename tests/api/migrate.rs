@@ -64,10 +64,25 @@ fn dump(c: &Connection) -> Vec<String> {
     rows
 }
 
+/// Takes a new (empty) database back to schema version 11: without version 12's user and
+/// membership counters and their triggers (which belong to `users` and
+/// `organization_members`, so dropping the counter tables leaves them).
+fn back_to_version_11(c: &Connection) {
+    c.execute_batch(
+        "DROP TRIGGER user_total_insert; DROP TRIGGER user_total_delete;
+         DROP TRIGGER organization_member_counts_insert;
+         DROP TRIGGER organization_member_counts_delete;
+         DROP TRIGGER organization_member_counts_update;
+         DROP TABLE user_total; DROP TABLE organization_member_counts;",
+    )
+    .expect("drop version 12's counters");
+}
+
 /// Takes a new (empty) database back to schema version 5: without the connection logs of
 /// versions 7 and 8 (dropping the tables drops 8's indexes) and the AI Gateway tables, indexes, triggers and interception columns of
 /// version 6.
 fn back_to_version_5(c: &Connection) {
+    back_to_version_11(c);
     // Dropping the tables drops their indexes and triggers too.
     c.execute_batch(
         "DROP TABLE connection_logs; DROP TABLE connection_log_day_counts;
@@ -100,6 +115,7 @@ fn back_to_version_5(c: &Connection) {
 /// table and its triggers, without version 10's rollups, facets and refresh trigger (nor
 /// version 11's sets of facets and token-sum refresh).
 fn back_to_version_9_sessions(c: &Connection) {
+    back_to_version_11(c);
     c.execute_batch(
         "DROP VIEW aibridge_session_order_rollup; DROP VIEW aibridge_session_facet_rollup;
          DROP VIEW aibridge_interception_facets; DROP TABLE aibridge_session_facet_kinds;
@@ -494,4 +510,70 @@ fn version_9_sessions_get_their_rows_and_facets() {
         vec!["2"]
     );
     assert!(strings(&old, "SELECT session_id FROM aibridge_session_refresh").is_empty());
+}
+
+/// The user and membership counters' objects (name and SQL).
+fn counter_schema(c: &Connection) -> Vec<String> {
+    strings(
+        c,
+        "SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_master \
+         WHERE name IN ('user_total', 'organization_member_counts') \
+            OR name LIKE 'user_total_%' OR name LIKE 'organization_member_counts_%' ORDER BY name",
+    )
+}
+
+fn counters(c: &Connection) -> Vec<String> {
+    let mut rows = strings(c, "SELECT 'users ' || n FROM user_total");
+    rows.extend(strings(
+        c,
+        "SELECT organization_id || ' ' || n FROM organization_member_counts \
+         WHERE n <> 0 ORDER BY 1",
+    ));
+    rows
+}
+
+#[test]
+fn version_11_users_and_memberships_get_their_counters() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut fresh = Connection::open(dir.path().join("fresh.db")).expect("open");
+    migrate(&mut fresh).expect("new schema");
+    let mut old = Connection::open(dir.path().join("v11.db")).expect("open");
+    migrate(&mut old).expect("new schema");
+    back_to_version_11(&old);
+    old.execute_batch(
+        "INSERT INTO organizations (id, name, display_name, is_default, created_at, updated_at)
+             VALUES ('o1', 'one', 'One', 0, 0, 0), ('o2', 'two', 'Two', 0, 0, 0);
+         INSERT INTO users (id, email, username, created_at, updated_at, deleted) VALUES
+             ('a', 'a@x.io', 'a', 0, 0, 0), ('b', 'b@x.io', 'b', 0, 0, 0),
+             ('c', 'c@x.io', 'c', 0, 0, 1);
+         INSERT INTO organization_members (organization_id, user_id, created_at, updated_at)
+             VALUES ('o1', 'a', 0, 0), ('o1', 'b', 0, 0), ('o2', 'a', 0, 0);
+         PRAGMA user_version = 11;",
+    )
+    .expect("v11 file");
+    assert_ne!(
+        counter_schema(&old),
+        counter_schema(&fresh),
+        "the fixture is v11"
+    );
+
+    migrate(&mut old).expect("upgrade");
+    assert_eq!(counter_schema(&old), counter_schema(&fresh));
+    // Every user row counts (deleted ones too: the pages subtract the hidden ones).
+    assert_eq!(counters(&old), vec!["users 3", "o1 2", "o2 1"]);
+
+    // The triggers keep them: a new user and membership, a removed membership, a user
+    // removed with its memberships (the cascade), a membership moved.
+    old.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         INSERT INTO users (id, email, username, created_at, updated_at)
+             VALUES ('d', 'd@x.io', 'd', 0, 0);
+         INSERT INTO organization_members (organization_id, user_id, created_at, updated_at)
+             VALUES ('o2', 'd', 0, 0);
+         DELETE FROM organization_members WHERE organization_id = 'o1' AND user_id = 'b';
+         DELETE FROM users WHERE id = 'a';
+         UPDATE organization_members SET organization_id = 'o1' WHERE user_id = 'd';",
+    )
+    .expect("writes");
+    assert_eq!(counters(&old), vec!["users 3", "o1 1"]);
 }
